@@ -1,0 +1,241 @@
+"""Drive one `rulec build|test|run|vet`: plan (cached), run go, summarise.
+
+The plan is computed once per distinct input — rules, runtime, Go version,
+flags, go.mod/go.sum and the main module's Go files — and kept under rulec's
+cache, so an unchanged rebuild goes straight to the go command. Nothing is
+ever written into the user's tree: go.mod/go.sum copies, generated files and
+the plan live in the cache and reach the go command as -modfile/-overlay.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from compiler.build import goargs, workspace
+from compiler.golist import Build, GoListError, go_env, go_list
+from compiler.graph import RuleGraph
+from compiler.plan import PLAN_DIR_ENV
+from compiler.planner import Summary, write_plan
+from compiler.resolve import resolve, runtime_dir
+from ruledsl.diagnostics import RuleError
+from ruledsl.load import load_rules
+
+SUPPORTED_GO = ((1, 25), (1, 26))  # oldest and newest Go release rulec is tested with
+_ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK"]
+
+
+class BuildError(Exception):
+    """rulec cannot build; the message says why and what to do."""
+
+
+def cache_root() -> Path:
+    if os.environ.get("RULEC_CACHE"):
+        return Path(os.environ["RULEC_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "rulec"
+
+
+def _check_go(version: str) -> str:
+    plain = version.removeprefix("go").split("-")[0].split(" ")[0]
+    parts = tuple(int(x) for x in plain.split(".")[:2] if x.isdigit())
+    if len(parts) < 2 or not SUPPORTED_GO[0] <= parts <= SUPPORTED_GO[1]:
+        lo, hi = (f"{a}.{b}" for a, b in SUPPORTED_GO)
+        raise BuildError(f"rulec supports Go {lo} to {hi}; this is {version}. Install a supported Go or use plain `go`.")
+    return plain
+
+
+def _tree_digest(root: Path, suffixes: tuple[str, ...]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in suffixes:
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _source_signature(module_root: Path) -> str:
+    """What the main module's Go files look like, cheaply (names, sizes, mtimes)."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(module_root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")) and d not in ("testdata", "vendor"))
+        for name in sorted(filenames):
+            if name.endswith(".go"):
+                st = os.stat(os.path.join(dirpath, name))
+                h.update(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+@dataclass
+class Prepared:
+    plan_dir: Path
+    summary: Summary
+
+
+class Driver:
+    def __init__(self, command: str, args: list[str], rule_paths: list[Path], verbose: bool = False):
+        self.args = goargs.parse(command, args)
+        self.rule_paths = rule_paths
+        self.verbose = verbose
+        self.cwd = os.path.abspath(self.args.chdir) if self.args.chdir else os.getcwd()
+        self.env = dict(os.environ)
+        if "toolexec" in self.args.own:
+            raise BuildError("-toolexec cannot be combined with rulec: rulec itself runs as the toolexec of the build")
+
+    # --- planning -------------------------------------------------------
+
+    def _key(self, env: dict[str, str], modfile: str, plugins_digest: str) -> str:
+        h = hashlib.sha256()
+        code = Path(__file__).resolve().parent.parent.parent
+        for part in (
+            _tree_digest(code / "compiler", (".py",)),
+            _tree_digest(code / "ruledsl", (".py", ".tx")),
+            _tree_digest(runtime_dir(), (".go", ".mod", ".sum")),
+            plugins_digest,
+            json.dumps(env, sort_keys=True),
+            json.dumps([self.args.command, self.args.load_flags, self.args.packages, self.cwd, self.args.own]),
+        ):
+            h.update(part.encode())
+        for f in (modfile, modfile[: -len(".mod")] + ".sum"):
+            h.update(Path(f).read_bytes() if os.path.exists(f) else b"-")
+        h.update(_source_signature(Path(env["GOMOD"]).parent).encode())
+        return h.hexdigest()[:24]
+
+    def _list(self, go_version: str, modfile: str | None) -> Build:
+        flags = list(self.args.load_flags)
+        if modfile:
+            flags.append(f"-modfile={modfile}")
+        if self.args.command == "test":
+            flags.append("-test")
+        return go_list([*flags, *self.args.list_patterns()], go_version, self.env, self.cwd)
+
+    def prepare(self) -> Prepared:
+        env = go_env(_ENV_KEYS, self.env, self.cwd)
+        go_version = _check_go(env["GOVERSION"])
+        if not env.get("GOMOD") or env["GOMOD"] == os.devnull:
+            raise BuildError("rulec builds Go modules: no go.mod found here (run `go mod init` first)")
+        plugins = load_rules(self.rule_paths)  # raises RuleError
+        user_modfile = self.args.own.get("modfile") or env["GOMOD"]
+        user_modfile = os.path.join(self.cwd, user_modfile)
+        key = self._key(env, user_modfile, "".join(p.digest for p in plugins))
+        plan_dir = cache_root() / "plans" / key
+        if (plan_dir / "summary.json").exists():
+            return Prepared(plan_dir, Summary.from_json((plan_dir / "summary.json").read_text()))
+        plan_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=key + ".", dir=plan_dir.parent))
+        try:
+            summary = self._plan(plugins, go_version, user_modfile, tmp)
+            try:
+                tmp.rename(plan_dir)
+            except OSError:  # another build wrote the same plan first
+                shutil.rmtree(tmp, ignore_errors=True)
+            return Prepared(plan_dir, summary)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    def _plan(self, plugins, go_version: str, user_modfile: str, tmp: Path) -> Summary:
+        graph = RuleGraph(plugins)
+        build = self._list(go_version, self.args.own.get("modfile"))
+        res = resolve(graph, build)
+        upgraded: list[str] = []
+        if res.advice:
+            hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"})
+            upgraded = workspace.prepare(user_modfile, str(tmp), hooks, self.env, self.cwd)
+            if upgraded:  # the runtime raised module versions: read the build again
+                graph = RuleGraph(plugins)
+                build = self._list(go_version, str(tmp / "go.mod"))
+                res = resolve(graph, build)
+        if res.diagnostics:
+            raise RuleError(res.diagnostics)
+        summary = write_plan(res, build, str(tmp))
+        summary.upgraded = upgraded
+        (tmp / "summary.json").write_text(summary.to_json())
+        return summary
+
+    # --- running --------------------------------------------------------
+
+    def go_command(self, prepared: Prepared) -> tuple[list[str], dict[str, str]]:
+        extra: list[str] = []
+        plan_dir = prepared.plan_dir
+        if prepared.summary.packages:
+            overlay = plan_dir / "overlay.json"
+            if "overlay" in self.args.own:
+                overlay = self._merge_overlay(plan_dir, self.args.own["overlay"])
+            toolexec = shlex.join([sys.executable, "-S", str(Path(__file__).with_name("toolexec.py"))])
+            extra = [f"-modfile={plan_dir / 'go.mod'}", f"-overlay={overlay}", f"-toolexec={toolexec}"]
+        else:
+            extra = [f"-{k}={v}" for k, v in self.args.own.items()]
+        env = dict(self.env)
+        env[PLAN_DIR_ENV] = str(plan_dir)
+        return self.args.go_argv(extra), env
+
+    def _merge_overlay(self, plan_dir: Path, user_overlay: str) -> Path:
+        ours = json.loads((plan_dir / "overlay.json").read_text())["Replace"]
+        theirs = json.loads(Path(self.cwd, user_overlay).read_text()).get("Replace", {})
+        clash = set(ours) & set(theirs)
+        if clash:
+            raise BuildError(f"-overlay replaces {sorted(clash)[0]}, which rulec generates")
+        fd, path = tempfile.mkstemp(prefix="overlay.", suffix=".json", dir=plan_dir)
+        with os.fdopen(fd, "w") as f:
+            json.dump({"Replace": {**theirs, **ours}}, f)
+        return Path(path)
+
+
+def report(summary: Summary, verbose: bool, out=sys.stderr) -> None:
+    n = len(summary.packages)
+    plugins = ", ".join(summary.plugins) or "none"
+    print(f"rulec: instrumented {n} package{'s' * (n != 1)}, {summary.joinpoints} join points (plugins: {plugins})", file=out)
+    for line in summary.upgraded:
+        print(f"rulec: the runtime raised {line} in this build (your go.mod is unchanged)", file=out)
+    for rule, pos, why in summary.inactive:
+        if "outside" in why:
+            print(f"rulec: WARNING: rule {rule} SKIPPED: {why} ({pos})", file=out)
+    if verbose:
+        for pkg, funcs in sorted(summary.packages.items()):
+            for f in funcs:
+                print(f"rulec:   {pkg}.{f}", file=out)
+        for rule, pos, why in summary.inactive:
+            if "outside" not in why:
+                print(f"rulec:   inactive {rule}: {why}", file=out)
+
+
+def run(command: str, args: list[str], rule_paths: list[Path], verbose: bool) -> int:
+    try:
+        driver = Driver(command, args, rule_paths, verbose)
+        prepared = driver.prepare()
+        argv, env = driver.go_command(prepared)
+    except (BuildError, GoListError, goargs.GoArgsError) as e:
+        print(f"rulec: {e}", file=sys.stderr)
+        return 2
+    except RuleError as e:
+        for d in e.diagnostics:
+            print(d, file=sys.stderr)
+        print("rulec: the rules above cannot apply to this build; nothing was built", file=sys.stderr)
+        return 2
+    if verbose:
+        print("rulec: " + shlex.join(argv), file=sys.stderr)
+    if command == "run":  # the program runs in the foreground: report first, then become go
+        report(prepared.summary, verbose)
+        sys.stderr.flush()
+        os.chdir(driver.cwd)
+        os.execvpe(argv[0], argv, env)
+    proc = subprocess.Popen(argv, env=env, cwd=driver.cwd)
+    # The go command gets the terminal's signals itself; rulec just waits.
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        code = proc.wait()
+    finally:
+        signal.signal(signal.SIGINT, old)
+    if code == 0:
+        report(prepared.summary, verbose)
+    return code

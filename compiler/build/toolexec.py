@@ -1,0 +1,37 @@
+"""The -toolexec entry the go command runs for every tool invocation.
+
+Pass-through is the common case and must stay cheap: no third-party import,
+one stat to learn whether the package is planned, then exec of the real
+tool. `-V=full` is answered by the real tool unchanged, so packages rulec
+does not advise share Go's build cache with plain `go build`; advised ones
+differ by the generated file the overlay adds, whose text carries the plan.
+
+Run as `python -S toolexec.py TOOL ARGS...` (no site import on this path).
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if not argv:
+        sys.exit("rulec toolexec: no tool to run")
+    tool = argv[0]
+    if os.path.basename(tool).split(".")[0] == "compile" and "-V=full" not in argv:
+        plan_dir = os.environ.get("RULEC_PLAN_DIR")
+        package = os.environ.get("TOOLEXEC_IMPORTPATH", "").split(" ", 1)[0]
+        if plan_dir and package:
+            sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+            from compiler.plan import package_file
+
+            planned = package_file(plan_dir, package)
+            if os.path.exists(planned):
+                from compiler.build.compile import rewrite_args
+
+                argv = rewrite_args(argv, planned, package)
+    os.execv(tool, argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The `rulec` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from compiler.build import driver
+from compiler.check import check_sources
+from ruledsl.diagnostics import RuleError
+from ruledsl.load import BUILTIN_RULES, parse_all
+
+_GO_ARGS = {"ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": ["-h", "--help"]}
+
+
+def _rule_paths(extra: tuple[Path, ...]) -> list[Path]:
+    return [BUILTIN_RULES, *extra]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Compile-time observability for Go: `rulec build` instead of `go build`."""
+
+
+def _go_command(name: str, summary: str):
+    @click.command(name, context_settings=_GO_ARGS, help=f"{summary}\n\nrulec's options come first; everything after them (or after `--`) goes to `go {name}` unchanged.")
+    @click.option("-v", "--verbose", is_flag=True, help="List every advised function and inactive rule.")
+    @click.option("--rules", "rules", multiple=True, type=click.Path(exists=True, path_type=Path), help="Extra .gorule file or directory.")
+    @click.argument("go_args", nargs=-1, type=click.UNPROCESSED)
+    def command(verbose: bool, rules: tuple[Path, ...], go_args: tuple[str, ...]) -> None:
+        sys.exit(driver.run(name, list(go_args), _rule_paths(rules), verbose))
+
+    return command
+
+
+main.add_command(_go_command("build", "Build like `go build`, with telemetry woven in."))
+main.add_command(_go_command("test", "Test like `go test`, with telemetry woven in."))
+main.add_command(_go_command("run", "Run like `go run`, with telemetry woven in."))
+
+
+@main.command(context_settings=_GO_ARGS)
+@click.option("--rules", "rules", multiple=True, type=click.Path(exists=True, path_type=Path), help="Extra .gorule file or directory.")
+@click.argument("go_args", nargs=-1, type=click.UNPROCESSED)
+def plan(rules: tuple[Path, ...], go_args: tuple[str, ...]) -> None:
+    """Show which packages would get which advice, without building."""
+    try:
+        d = driver.Driver("build", list(go_args), _rule_paths(rules))
+        summary = d.prepare().summary
+    except RuleError as e:
+        for diag in e.diagnostics:
+            click.echo(str(diag), err=True)
+        sys.exit(1)
+    except Exception as e:  # noqa: BLE001 — every failure is reported, never a traceback
+        click.echo(f"rulec: {e}", err=True)
+        sys.exit(2)
+    if not summary.packages:
+        click.echo("no package of this build gets advice")
+    for pkg, funcs in sorted(summary.packages.items()):
+        click.echo(pkg)
+        for f in funcs:
+            click.echo(f"    {f}")
+    if summary.upgraded:
+        click.echo("\nmodules the runtime raises in this build:")
+        for line in summary.upgraded:
+            click.echo(f"    {line}")
+    if summary.inactive:
+        click.echo("\ninactive rules:")
+        for rule, pos, why in summary.inactive:
+            click.echo(f"    {rule}: {why}  ({pos})")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def check(paths: tuple[Path, ...]) -> None:
+    """Lint .gorule files (the built-in rules/ by default)."""
+    plugins, diagnostics = parse_all(list(paths) or [BUILTIN_RULES])
+    diagnostics += check_sources(plugins)
+    for d in sorted(diagnostics, key=lambda d: (d.pos.file, d.pos.line, d.pos.col)):
+        click.echo(str(d))
+    if diagnostics:
+        sys.exit(1)
+    n = sum(len(p.rules) for p in plugins)
+    click.echo(f"{len(plugins)} plugins, {n} rules: no problems")
+
+
+@main.command("rules")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def list_rules(paths: tuple[Path, ...]) -> None:
+    """List plugins, their targets and version ranges, and their rules."""
+    plugins, diagnostics = parse_all(list(paths) or [BUILTIN_RULES])
+    for d in diagnostics:
+        click.echo(str(d), err=True)
+    for p in plugins:
+        click.echo(f"{p.name}  ({p.target_label})  {p.file}")
+        for r in p.rules:
+            hooks = ", ".join(f"{w} {h}" for w, h in (("before", r.before), ("after", r.after)) if h)
+            click.echo(f"    {r.name:<14} on {r.joinpoint.kind} {r.joinpoint.target}  →  {hooks}")
+    if diagnostics:
+        sys.exit(1)

@@ -1,0 +1,279 @@
+"""Go source, read with tree-sitter-go: imports, function signatures, types.
+
+Shared by the resolver (is the target there, does the hook fit it) and the
+rewriter (where to insert advice). Types are compared in a canonical form in
+which every named type is qualified by its package's import path, so
+`http.ResponseWriter` in a hook file and `ResponseWriter` inside net/http
+are the same type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import tree_sitter_go
+from tree_sitter import Language, Node, Parser
+
+# Predeclared type names: never qualified by a package.
+BUILTIN_TYPES = frozenset(
+    "any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 "
+    "rune string uint uint8 uint16 uint32 uint64 uintptr".split()
+)
+
+
+@cache
+def _parser() -> Parser:
+    return Parser(Language(tree_sitter_go.language()))
+
+
+class GoSyntaxError(Exception):
+    """The Go text does not parse where rulec needs to read it."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str | None  # None when unnamed
+    type: str  # as written (whitespace collapsed)
+    canonical: str  # package-qualified, see module docstring
+    variadic: bool = False
+    # Byte offsets for the rewriter: the name's span, or where a name would go.
+    name_span: tuple[int, int] | None = None
+    type_start: int = 0
+
+    @property
+    def usable(self) -> bool:
+        """Whether code can refer to this parameter by its name."""
+        return self.name not in (None, "_")
+
+
+@dataclass(frozen=True)
+class FuncDecl:
+    name: str
+    recv_type: str | None  # base type name without `*` or type parameters
+    recv_pointer: bool
+    recv: Param | None
+    params: tuple[Param, ...]
+    results: tuple[Param, ...]
+    line: int  # 1-based line of `func`
+    # Byte ranges in the file, for the rewriter.
+    recv_span: tuple[int, int] | None
+    params_span: tuple[int, int]
+    results_span: tuple[int, int] | None  # None: no results
+    results_parenthesized: bool
+    body_open: int | None  # offset of the body's `{`; None: no body
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.recv_type, self.name)
+
+
+@dataclass(frozen=True)
+class GoFile:
+    package: str
+    imports: dict[str, str]  # local name → import path ("_" and "." skipped)
+    funcs: tuple[FuncDecl, ...]
+    has_errors: bool
+
+    def find(self, recv_type: str | None, name: str) -> FuncDecl | None:
+        for f in self.funcs:
+            if f.recv_type == recv_type and f.name == name:
+                return f
+        return None
+
+
+def _text(node: Node) -> str:
+    return node.text.decode("utf-8")
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def canonical_type(node: Node, imports: dict[str, str], package: str, type_params: frozenset[str] = frozenset()) -> str:
+    """A type node's text with every named type qualified by import path."""
+    parts: list[str] = []
+
+    def walk(n: Node) -> None:
+        if n.type == "qualified_type":
+            alias = _text(n.child_by_field_name("package"))
+            parts.append("{" + imports.get(alias, alias) + "}." + _text(n.child_by_field_name("name")))
+            return
+        if n.type == "type_identifier":
+            name = _text(n)
+            parts.append(name if name in BUILTIN_TYPES or name in type_params else "{" + package + "}." + name)
+            return
+        if n.type == "interface_type" and n.named_child_count == 0:
+            parts.append("any")
+            return
+        if n.child_count == 0:
+            parts.append(_text(n))
+            return
+        for c in n.children:
+            walk(c)
+
+    walk(node)
+    out = ""
+    for p in parts:
+        # Space only between two word-like tokens (`chan T`, `map[K]V` needs none).
+        if out and (out[-1].isalnum() or out[-1] in "_}") and (p[0].isalnum() or p[0] in "_{"):
+            out += " "
+        out += p
+    return out
+
+
+def _params(plist: Node, imports: dict[str, str], package: str, tparams: frozenset[str]) -> tuple[Param, ...]:
+    out: list[Param] = []
+    for decl in plist.named_children:
+        if decl.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        tnode = decl.child_by_field_name("type")
+        variadic = decl.type == "variadic_parameter_declaration"
+        typ = _collapse(_text(tnode))
+        canon = canonical_type(tnode, imports, package, tparams)
+        names = decl.children_by_field_name("name")
+        if not names:
+            out.append(Param(None, typ, canon, variadic, None, tnode.start_byte))
+        for n in names:
+            out.append(Param(_text(n), typ, canon, variadic, (n.start_byte, n.end_byte), tnode.start_byte))
+    return tuple(out)
+
+
+def _type_params(node: Node) -> frozenset[str]:
+    names: set[str] = set()
+    tp = node.child_by_field_name("type_parameters")
+    if tp is not None:
+        for decl in tp.named_children:
+            for n in decl.children_by_field_name("name"):
+                names.add(_text(n))
+    return frozenset(names)
+
+
+def _receiver(plist: Node) -> tuple[str | None, bool, Node | None]:
+    decl = next((c for c in plist.named_children if c.type == "parameter_declaration"), None)
+    if decl is None:
+        return None, False, None
+    t = decl.child_by_field_name("type")
+    pointer = False
+    if t.type == "pointer_type":
+        pointer = True
+        t = t.named_children[0]
+    if t.type == "generic_type":
+        t = t.child_by_field_name("type")
+    return _text(t), pointer, decl
+
+
+def _receiver_type_params(decl: Node | None) -> frozenset[str]:
+    # `func (s *T[K, V]) M()` binds K and V inside the method.
+    if decl is None:
+        return frozenset()
+    names: set[str] = set()
+    stack = [decl.child_by_field_name("type")]
+    while stack:
+        n = stack.pop()
+        if n.type == "type_arguments":
+            for e in n.named_children:
+                names.update(_text(i) for i in e.named_children if i.type == "type_identifier")
+        stack.extend(n.named_children)
+    return frozenset(names)
+
+
+def parse(source: bytes, package_path: str) -> GoFile:
+    """Read one Go file. `package_path` is its package's import path."""
+    tree = _parser().parse(source)
+    root = tree.root_node
+    pkg = ""
+    imports: dict[str, str] = {}
+    funcs: list[FuncDecl] = []
+    for node in root.named_children:
+        if node.type == "package_clause":
+            pkg = _text(node.named_children[0])
+        elif node.type == "import_declaration":
+            for spec in _import_specs(node):
+                path_node = spec.child_by_field_name("path")
+                path = _text(path_node).strip('"`')
+                name_node = spec.child_by_field_name("name")
+                local = _text(name_node) if name_node is not None else path.rsplit("/", 1)[-1]
+                if local not in ("_", "."):
+                    imports[local] = path
+    for node in root.named_children:
+        if node.type in ("function_declaration", "method_declaration"):
+            funcs.append(_func(node, imports, package_path))
+    return GoFile(pkg, imports, tuple(funcs), root.has_error)
+
+
+def _import_specs(decl: Node) -> list[Node]:
+    specs = []
+    for c in decl.named_children:
+        if c.type == "import_spec":
+            specs.append(c)
+        elif c.type == "import_spec_list":
+            specs.extend(s for s in c.named_children if s.type == "import_spec")
+    # Imports written with a version suffix (`.v3`) still name a package by their last element.
+    return specs
+
+
+def _func(node: Node, imports: dict[str, str], package: str) -> FuncDecl:
+    recv_type, recv_pointer, recv_decl, recv = None, False, None, None
+    recv_span = None
+    tparams = _type_params(node)
+    if node.type == "method_declaration":
+        rnode = node.child_by_field_name("receiver")
+        recv_type, recv_pointer, recv_decl = _receiver(rnode)
+        tparams = tparams | _receiver_type_params(recv_decl)
+        recv_span = (rnode.start_byte, rnode.end_byte)
+        rparams = _params(rnode, imports, package, tparams)
+        recv = rparams[0] if rparams else None
+    plist = node.child_by_field_name("parameters")
+    result = node.child_by_field_name("result")
+    results: tuple[Param, ...] = ()
+    if result is not None:
+        if result.type == "parameter_list":
+            results = _params(result, imports, package, tparams)
+        else:
+            canon = canonical_type(result, imports, package, tparams)
+            results = (Param(None, _collapse(_text(result)), canon, False, None, result.start_byte),)
+    body = node.child_by_field_name("body")
+    return FuncDecl(
+        name=_text(node.child_by_field_name("name")),
+        recv_type=recv_type,
+        recv_pointer=recv_pointer,
+        recv=recv,
+        params=_params(plist, imports, package, tparams),
+        results=results,
+        line=node.start_point[0] + 1,
+        recv_span=recv_span,
+        params_span=(plist.start_byte, plist.end_byte),
+        results_span=(result.start_byte, result.end_byte) if result is not None else None,
+        results_parenthesized=result is not None and result.type == "parameter_list",
+        body_open=body.start_byte if body is not None else None,
+    )
+
+
+def render_type(canonical: str, package: str, alias_of: dict[str, str]) -> str:
+    """Write a canonical type as Go inside `package`, naming other packages
+    by `alias_of[import path]`."""
+    out = []
+    i = 0
+    while i < len(canonical):
+        if canonical[i] == "{":
+            j = canonical.index("}", i)
+            path = canonical[i + 1 : j]
+            i = j + 2  # skip "}."
+            if path != package:
+                out.append(alias_of[path] + ".")
+            continue
+        out.append(canonical[i])
+        i += 1
+    return "".join(out)
+
+
+def packages_in(canonical: str) -> set[str]:
+    """Import paths a canonical type mentions."""
+    paths = set()
+    i = canonical.find("{")
+    while i >= 0:
+        j = canonical.index("}", i)
+        paths.add(canonical[i + 1 : j])
+        i = canonical.find("{", j)
+    return paths

@@ -1,0 +1,79 @@
+"""The plan: what the rewriter does to each package, as plain JSON.
+
+Written once per `rulec build` by the planner and read by the toolexec entry
+for each planned compile. This module is the format only: it must stay cheap
+to import (json and dataclasses), because the toolexec path imports it.
+
+Layout of a plan directory:
+  packages/<escaped import path>.json   one PackagePlan per advised package
+  overlay.json                          the go command's -overlay file
+  summary.json                          what `rulec build` reports at the end
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+
+PLAN_DIR_ENV = "RULEC_PLAN_DIR"
+
+
+@dataclass(frozen=True)
+class HookCall:
+    """One rule's advice on one function.
+
+    Argument specs name what the generated code passes: `recv`, `pN` (the
+    Nth parameter), `rN` (the Nth result), prefixed with `&` when the hook
+    takes a pointer so that it can replace the value.
+    """
+
+    rule: str
+    before: str | None = None  # wrapper function in the package's trampoline file
+    before_args: tuple[str, ...] = ()
+    state: bool = False  # the before hook returns a value the after hook takes
+    after: str | None = None
+    after_args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FuncEdit:
+    recv: str | None
+    name: str
+    calls: tuple[HookCall, ...]
+
+    def label(self) -> str:
+        return f"{self.recv}.{self.name}" if self.recv else self.name
+
+
+@dataclass(frozen=True)
+class PackagePlan:
+    import_path: str
+    digest: str
+    files: dict[str, tuple[FuncEdit, ...]] = field(default_factory=dict)  # file basename → edits
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> PackagePlan:
+        raw = json.loads(text)
+        files = {
+            base: tuple(
+                FuncEdit(e["recv"], e["name"], tuple(
+                    HookCall(
+                        c["rule"], c["before"], tuple(c["before_args"]), c["state"], c["after"], tuple(c["after_args"])
+                    )
+                    for c in e["calls"]
+                ))
+                for e in edits
+            )
+            for base, edits in raw["files"].items()
+        }
+        return cls(raw["import_path"], raw["digest"], files)
+
+
+def package_file(plan_dir: str, import_path: str) -> str:
+    """Where a package's plan lives; one stat tells whether it is planned."""
+    name = import_path.replace("%", "%25").replace("/", "%2F")
+    return os.path.join(plan_dir, "packages", name + ".json")

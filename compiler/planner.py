@@ -1,0 +1,115 @@
+"""From resolved advice to a plan directory the build and toolexec read.
+
+Input: a `Resolution` and the build's packages. Output (see compiler/plan.py
+for the layout): one PackagePlan per advised package, the generated Go file
+each advised or root package gets, the -overlay file mapping them in, and a
+summary. Nothing here runs the go command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compiler import trampoline
+from compiler.golist import Build, Package
+from compiler.plan import FuncEdit, HookCall, PackagePlan, package_file
+from compiler.resolve import Advice, Resolution
+from ruledsl.model import RUNTIME_MODULE
+
+GENERATED_FILE = "zz_rulec_generated.go"
+CORE_PACKAGE = RUNTIME_MODULE + "/core"
+# The rewriter's own code: a change to it must rebuild every advised package.
+_REWRITER_FILES = ("rewrite/rewriter.py", "gosource.py", "plan.py", "trampoline.py")
+
+
+def rewriter_version() -> str:
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _REWRITER_FILES:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Summary:
+    packages: dict[str, list[str]] = field(default_factory=dict)  # package → "Func: rule, rule"
+    joinpoints: int = 0
+    inactive: list[tuple[str, str, str]] = field(default_factory=list)  # rule id, pos, reason
+    plugins: list[str] = field(default_factory=list)
+    upgraded: list[str] = field(default_factory=list)  # "module vA → vB"
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Summary:
+        raw = json.loads(text)
+        raw["inactive"] = [tuple(x) for x in raw["inactive"]]
+        return cls(**raw)
+
+
+def _edits(advice: list[Advice]) -> dict[str, tuple[FuncEdit, ...]]:
+    by_func: dict[tuple[str, str | None, str], list[Advice]] = defaultdict(list)
+    for a in advice:
+        by_func[(a.file, a.decl.recv_type, a.decl.name)].append(a)
+    files: dict[str, list[FuncEdit]] = defaultdict(list)
+    for (file, recv, name), items in sorted(by_func.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])):
+        calls = tuple(
+            HookCall(
+                rule=a.rule.id,
+                before=trampoline.wrapper_name(a, "before") if a.before else None,
+                before_args=a.before_args,
+                state=a.state,
+                after=trampoline.wrapper_name(a, "after") if a.after else None,
+                after_args=a.after_args,
+            )
+            for a in items
+        )
+        files[file].append(FuncEdit(recv, name, calls))
+    return {f: tuple(e) for f, e in files.items()}
+
+
+def _root_imports(pkg: Package, hook_packages: list[str]) -> list[str]:
+    # Roots import the hook packages so every binary links them; a hook
+    # package never imports itself.
+    return [p for p in hook_packages if p != pkg.path]
+
+
+def write_plan(res: Resolution, build: Build, plan_dir: str) -> Summary:
+    """Write the plan for `res` under `plan_dir`; return what it does."""
+    os.makedirs(os.path.join(plan_dir, "packages"), exist_ok=True)
+    os.makedirs(os.path.join(plan_dir, "overlay"), exist_ok=True)
+    by_pkg: dict[str, list[Advice]] = defaultdict(list)
+    for a in res.advice:
+        by_pkg[a.package].append(a)
+    hook_packages = sorted(set(res.graph.hook_packages()) | {CORE_PACKAGE}) if res.advice else []
+    roots = {p.path: p for p in build.roots() if not p.standard and p.go_files}
+    version = rewriter_version()
+    overlay: dict[str, str] = {}
+    summary = Summary(plugins=res.graph.plugins_of(a.rule for a in res.advice))
+
+    for path in sorted(set(by_pkg) | (set(roots) if hook_packages else set())):
+        pkg = build.packages[path]
+        advice = by_pkg.get(path, [])
+        edits = _edits(advice)
+        blank = _root_imports(pkg, hook_packages) if path in roots else []
+        body = json.dumps({"v": version, "edits": PackagePlan(path, "", edits).to_json(), "blank": blank})
+        digest = hashlib.sha256(body.encode()).hexdigest()[:16]
+        text = trampoline.generate(path, pkg.name, advice, blank, digest)
+        generated = os.path.join(plan_dir, "overlay", path.replace("/", "%2F") + ".go")
+        Path(generated).write_text(text)
+        overlay[os.path.join(pkg.dir, GENERATED_FILE)] = generated
+        if edits:
+            Path(package_file(plan_dir, path)).write_text(PackagePlan(path, digest, edits).to_json())
+            summary.packages[path] = [f"{e.label()}: {', '.join(c.rule for c in e.calls)}" for es in edits.values() for e in es]
+            summary.joinpoints += sum(len(e.calls) for es in edits.values() for e in es)
+
+    summary.inactive = [(r.id, str(r.pos), why) for r, why in res.graph.inactive_rules()]
+    Path(plan_dir, "overlay.json").write_text(json.dumps({"Replace": overlay}, indent=1, sort_keys=True))
+    Path(plan_dir, "summary.json").write_text(summary.to_json())
+    return summary

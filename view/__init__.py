@@ -1,0 +1,1 @@
+"""OTLP trace receiver: collect spans from instrumented services, show them as trees."""

@@ -1,0 +1,51 @@
+"""OTLP/gRPC server: TraceService/Export via the generated opentelemetry-proto stubs."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import grpc
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
+    ExportTraceServiceResponse,
+)
+
+from view.spans import spans_from_request
+from view.store import SpanStore
+
+_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+_OPTIONS = [
+    ("grpc.max_receive_message_length", _MAX_MESSAGE_BYTES),
+    # Without this, Linux lets a second process bind the same port silently.
+    ("grpc.so_reuseport", 0),
+]
+
+
+class _TraceService(trace_service_pb2_grpc.TraceServiceServicer):
+    def __init__(self, store: SpanStore) -> None:
+        self._store = store
+
+    def Export(
+        self, request: ExportTraceServiceRequest, context: grpc.ServicerContext
+    ) -> ExportTraceServiceResponse:
+        self._store.add(spans_from_request(request))
+        return ExportTraceServiceResponse()
+
+
+def start_grpc_server(
+    host: str, port: int, store: SpanStore
+) -> tuple[grpc.Server, int]:
+    """Bind and start; return the server and its port (chosen by the OS for 0)."""
+    server = grpc.server(ThreadPoolExecutor(max_workers=4), options=_OPTIONS)
+    trace_service_pb2_grpc.add_TraceServiceServicer_to_server(
+        _TraceService(store), server
+    )
+    try:
+        bound = server.add_insecure_port(f"{host}:{port}")
+    except RuntimeError as exc:
+        raise OSError(f"cannot bind OTLP/gRPC to {host}:{port}: {exc}") from exc
+    if bound == 0:
+        raise OSError(f"cannot bind OTLP/gRPC to {host}:{port}")
+    server.start()
+    return server, bound

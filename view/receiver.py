@@ -1,0 +1,124 @@
+"""`OtlpReceiver`: OTLP/HTTP and OTLP/gRPC trace servers on background threads."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+import grpc
+
+from view.otlp_grpc import start_grpc_server
+from view.otlp_http import OtlpHttpServer
+from view.spans import Span
+from view.store import SpanStore
+from view.tree import format_trace_trees
+
+HOST = "127.0.0.1"
+_DUMP_MAX_LINES = 200
+
+
+class OtlpReceiver:
+    """Collects spans sent over OTLP; the OS picks ports given as 0 at start()."""
+
+    def __init__(self, http_port: int = 0, grpc_port: int = 0) -> None:
+        self.http_port = http_port
+        self.grpc_port = grpc_port
+        self._store = SpanStore()
+        self._http: OtlpHttpServer | None = None
+        self._http_thread: threading.Thread | None = None
+        self._grpc: grpc.Server | None = None
+
+    def start(self) -> Self:
+        if self._http is not None:
+            raise RuntimeError("receiver already started")
+        http = OtlpHttpServer((HOST, self.http_port), self._store)
+        try:
+            self._grpc, self.grpc_port = start_grpc_server(
+                HOST, self.grpc_port, self._store
+            )
+        except OSError:
+            http.server_close()
+            raise
+        self._http = http
+        self.http_port = http.server_address[1]
+        self._http_thread = threading.Thread(
+            # A short poll interval keeps stop() quick; idle cost is negligible.
+            target=http.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="otlp-http",
+            daemon=True,
+        )
+        self._http_thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop both servers; spans already received stay readable."""
+        if self._http is not None:
+            self._http.shutdown()
+            self._http.server_close()
+            self._http = None
+        if self._http_thread is not None:
+            self._http_thread.join()
+            self._http_thread = None
+        if self._grpc is not None:
+            self._grpc.stop(grace=None).wait()
+            self._grpc = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def http_endpoint(self) -> str:
+        """Base URL, as for OTEL_EXPORTER_OTLP_ENDPOINT with http/protobuf."""
+        return f"http://{HOST}:{self.http_port}"
+
+    @property
+    def grpc_endpoint(self) -> str:
+        """Base URL, as for OTEL_EXPORTER_OTLP_ENDPOINT with the grpc protocol."""
+        return f"http://{HOST}:{self.grpc_port}"
+
+    @property
+    def grpc_target(self) -> str:
+        """host:port, as grpc.insecure_channel() expects."""
+        return f"{HOST}:{self.grpc_port}"
+
+    @property
+    def malformed_requests(self) -> int:
+        """HTTP trace requests answered 400 because their body could not be decoded."""
+        return self._store.malformed_requests
+
+    def spans(self) -> list[Span]:
+        return self._store.snapshot()
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def wait_for(
+        self, predicate: Callable[[list[Span]], bool], timeout: float
+    ) -> list[Span]:
+        """Wait until predicate(spans) holds; return them or raise TimeoutError."""
+        satisfied, spans = self._store.wait_for(predicate, timeout)
+        if satisfied:
+            return spans
+        raise TimeoutError(self._timeout_report(spans, timeout))
+
+    def _timeout_report(self, spans: list[Span], timeout: float) -> str:
+        lines = format_trace_trees(spans).splitlines()
+        if len(lines) > _DUMP_MAX_LINES:
+            hidden = len(lines) - _DUMP_MAX_LINES
+            lines = [*lines[:_DUMP_MAX_LINES], f"... ({hidden} more lines)"]
+        header = (
+            f"condition not met within {timeout:g}s; received {len(spans)} span(s), "
+            f"{self.malformed_requests} malformed request(s):"
+        )
+        return "\n".join([header, *lines])
