@@ -43,7 +43,7 @@ class FuncEdit:
     calls: tuple[HookCall, ...]
 
     def label(self) -> str:
-        return f"{self.recv}.{self.name}" if self.recv else self.name
+        return f"({self.recv}).{self.name}" if self.recv else self.name
 
 
 @dataclass(frozen=True)

@@ -80,8 +80,9 @@ def _root_imports(pkg: Package, hook_packages: list[str]) -> list[str]:
     return [p for p in hook_packages if p != pkg.path]
 
 
-def write_plan(res: Resolution, build: Build, plan_dir: str) -> Summary:
-    """Write the plan for `res` under `plan_dir`; return what it does."""
+def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> Summary:
+    """Write the plan for `res` under `plan_dir`, naming files as they will be
+    once `plan_dir` is renamed to `final_dir`; return what it does."""
     os.makedirs(os.path.join(plan_dir, "packages"), exist_ok=True)
     os.makedirs(os.path.join(plan_dir, "overlay"), exist_ok=True)
     by_pkg: dict[str, list[Advice]] = defaultdict(list)
@@ -101,9 +102,9 @@ def write_plan(res: Resolution, build: Build, plan_dir: str) -> Summary:
         body = json.dumps({"v": version, "edits": PackagePlan(path, "", edits).to_json(), "blank": blank})
         digest = hashlib.sha256(body.encode()).hexdigest()[:16]
         text = trampoline.generate(path, pkg.name, advice, blank, digest)
-        generated = os.path.join(plan_dir, "overlay", path.replace("/", "%2F") + ".go")
-        Path(generated).write_text(text)
-        overlay[os.path.join(pkg.dir, GENERATED_FILE)] = generated
+        generated = os.path.join("overlay", path.replace("/", "%2F") + ".go")
+        Path(plan_dir, generated).write_text(text)
+        overlay[os.path.join(pkg.dir, GENERATED_FILE)] = os.path.join(final_dir, generated)
         if edits:
             Path(package_file(plan_dir, path)).write_text(PackagePlan(path, digest, edits).to_json())
             summary.packages[path] = [f"{e.label()}: {', '.join(c.rule for c in e.calls)}" for es in edits.values() for e in es]

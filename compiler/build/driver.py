@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from compiler.build import goargs, workspace
@@ -29,6 +29,7 @@ from compiler.planner import Summary, write_plan
 from compiler.resolve import resolve, runtime_dir
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import load_rules
+from ruledsl.model import Plugin
 
 SUPPORTED_GO = ((1, 25), (1, 26))  # oldest and newest Go release rulec is tested with
 _ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK"]
@@ -110,13 +111,17 @@ class Driver:
         h.update(_source_signature(Path(env["GOMOD"]).parent).encode())
         return h.hexdigest()[:24]
 
-    def _list(self, go_version: str, modfile: str | None) -> Build:
+    def _list(self, go_version: str, modfile: str | None, extra: list[str] = ()) -> Build:
         flags = list(self.args.load_flags)
         if modfile:
             flags.append(f"-modfile={modfile}")
         if self.args.command == "test":
             flags.append("-test")
-        return go_list([*flags, *self.args.list_patterns()], go_version, self.env, self.cwd)
+        build = go_list([*flags, *self.args.list_patterns(), *extra], go_version, self.env, self.cwd)
+        for path in extra:  # the runtime's packages are listed to be seen, not built as roots
+            if path in build.packages:
+                build.packages[path] = replace(build.packages[path], root=False)
+        return build
 
     def prepare(self) -> Prepared:
         env = go_env(_ENV_KEYS, self.env, self.cwd)
@@ -133,7 +138,7 @@ class Driver:
         plan_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=key + ".", dir=plan_dir.parent))
         try:
-            summary = self._plan(plugins, go_version, user_modfile, tmp)
+            summary = self._plan(plugins, go_version, user_modfile, tmp, plan_dir)
             try:
                 tmp.rename(plan_dir)
             except OSError:  # another build wrote the same plan first
@@ -143,21 +148,21 @@ class Driver:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
 
-    def _plan(self, plugins, go_version: str, user_modfile: str, tmp: Path) -> Summary:
+    def _plan(self, plugins: list[Plugin], go_version: str, user_modfile: str, tmp: Path, final: Path) -> Summary:
         graph = RuleGraph(plugins)
-        build = self._list(go_version, self.args.own.get("modfile"))
-        res = resolve(graph, build)
+        res = resolve(graph, build := self._list(go_version, self.args.own.get("modfile")))
         upgraded: list[str] = []
         if res.advice:
+            # The runtime joins the build, and with it packages (os/signal...)
+            # and maybe newer module versions: resolve again over that build.
             hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"})
             upgraded = workspace.prepare(user_modfile, str(tmp), hooks, self.env, self.cwd)
-            if upgraded:  # the runtime raised module versions: read the build again
-                graph = RuleGraph(plugins)
-                build = self._list(go_version, str(tmp / "go.mod"))
-                res = resolve(graph, build)
+            graph = RuleGraph(plugins)
+            build = self._list(go_version, str(tmp / "go.mod"), hooks)
+            res = resolve(graph, build)
         if res.diagnostics:
             raise RuleError(res.diagnostics)
-        summary = write_plan(res, build, str(tmp))
+        summary = write_plan(res, build, str(tmp), str(final))
         summary.upgraded = upgraded
         (tmp / "summary.json").write_text(summary.to_json())
         return summary

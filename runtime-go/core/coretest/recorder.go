@@ -1,0 +1,36 @@
+// Package coretest helps plugin tests record the spans rulec hooks create.
+package coretest
+
+import (
+	"context"
+	"testing"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
+	"rulec.dev/runtime/core"
+)
+
+// NewRecorder routes rulec's spans to an in-memory recorder for the rest of
+// the test. Ended spans appear in rec.Ended() synchronously.
+func NewRecorder(t testing.TB) *tracetest.SpanRecorder {
+	t.Helper()
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(
+		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.AlwaysSample())),
+		sdktrace.WithSpanProcessor(rec),
+	)
+	restore := core.UseTestProvider(tp)
+	t.Cleanup(func() {
+		restore()
+		_ = tp.Shutdown(context.Background())
+	})
+	return rec
+}
+
+// Disable turns the runtime off for the rest of the test, as
+// OTEL_SDK_DISABLED=true would.
+func Disable(t testing.TB) {
+	t.Helper()
+	t.Cleanup(core.UseTestProvider(nil))
+}

@@ -1,0 +1,30 @@
+package core
+
+import (
+	"os"
+
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+func init() {
+	cfg := loadConfig(os.Getenv)
+	flushTimeout = cfg.flushTimeout
+	if cfg.disabled {
+		return // current stays nil: every hook is a no-op
+	}
+	otel.SetErrorHandler(&errorHandler{})
+	install(newProvider(cfg))
+	watchSignals()
+}
+
+// newProvider builds the SDK provider. Sampler and OTEL_BSP_* come from the
+// environment via the SDK. The batch processors never block the caller:
+// when the bounded queue is full, spans are dropped.
+func newProvider(cfg config) *sdktrace.TracerProvider {
+	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(newResource())}
+	for _, exp := range newExporters(cfg) {
+		opts = append(opts, sdktrace.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(exp)))
+	}
+	return sdktrace.NewTracerProvider(opts...)
+}

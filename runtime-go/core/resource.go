@@ -1,0 +1,39 @@
+package core
+
+import (
+	"context"
+
+	"go.opentelemetry.io/otel/sdk/resource"
+	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+)
+
+// newResource describes this process. Only cheap, local detectors are used:
+// init must not block (no process.owner lookup, no cloud metadata calls).
+// Environment variables are applied last so they override the defaults.
+func newResource() *resource.Resource {
+	res, err := resource.New(context.Background(),
+		resource.WithSchemaURL(semconv.SchemaURL),
+		resource.WithTelemetrySDK(),
+		resource.WithHost(),
+		resource.WithOSType(),
+		resource.WithProcessPID(),
+		resource.WithProcessExecutableName(),
+		resource.WithProcessRuntimeName(),
+		resource.WithProcessRuntimeVersion(),
+		resource.WithAttributes(
+			semconv.TelemetryDistroName("rulec"),
+			semconv.TelemetryDistroVersion(Version),
+		),
+		resource.WithFromEnv(),
+	)
+	if err != nil {
+		// res still holds everything that was detected.
+		logf("resource: %v", err)
+	}
+	// Default supplies service.name=unknown_service:<exe> when none is set.
+	merged, err := resource.Merge(resource.Default(), res)
+	if err != nil {
+		return res
+	}
+	return merged
+}

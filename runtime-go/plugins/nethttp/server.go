@@ -1,0 +1,103 @@
+package nethttp
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"sync/atomic"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+	"go.opentelemetry.io/otel/trace"
+
+	"rulec.dev/runtime/core"
+)
+
+// serverState follows one served request from ServerBefore to ServerAfter.
+// The mux hook finds it through the request context to record the route.
+type serverState struct {
+	span     trace.Span
+	method   string // span-name method: the method, or "HTTP" if unknown
+	route    atomic.Pointer[string]
+	rec      statusRecorder
+	orig     *http.Request // the request net/http owns
+	replaced *http.Request // the request handed to the handler
+}
+
+type serverStateKey struct{}
+
+func serverStateFrom(ctx context.Context) *serverState {
+	st, _ := ctx.Value(serverStateKey{}).(*serverState)
+	return st
+}
+
+// ServerBefore starts the SERVER span for a request, continuing the trace
+// found in its headers, and hands the handler a request whose context
+// carries the span and a ResponseWriter that records the status.
+func ServerBefore(w *http.ResponseWriter, r **http.Request) any {
+	if !core.Enabled() || w == nil || *w == nil || r == nil || *r == nil {
+		return nil
+	}
+	req := *r
+	ctx := core.Propagator().Extract(req.Context(), propagation.HeaderCarrier(req.Header))
+	attrs, method := methodAttrs(req.Method)
+	ctx, span := core.Start(ctx, method, trace.SpanKindServer, serverAttrs(req, attrs)...)
+	st := &serverState{span: span, method: method, orig: req}
+	st.replaced = req.WithContext(context.WithValue(ctx, serverStateKey{}, st))
+	*r = st.replaced
+	*w = st.rec.wrap(*w)
+	return st
+}
+
+func serverAttrs(req *http.Request, attrs []attribute.KeyValue) []attribute.KeyValue {
+	scheme := "http"
+	if req.TLS != nil {
+		scheme = "https"
+	}
+	attrs = append(attrs, semconv.URLScheme(scheme))
+	if req.URL != nil {
+		attrs = append(attrs, semconv.URLPath(req.URL.Path))
+	}
+	host := req.Host
+	if host == "" && req.URL != nil {
+		host = req.URL.Host
+	}
+	attrs = append(attrs, serverAddrAttrs(host, scheme)...)
+	attrs = append(attrs, peerAttrs(req.RemoteAddr)...)
+	if ua := req.UserAgent(); ua != "" {
+		attrs = append(attrs, semconv.UserAgentOriginal(ua))
+	}
+	if v := protocolVersion(req.ProtoMajor, req.ProtoMinor); v != "" {
+		attrs = append(attrs, semconv.NetworkProtocolVersion(v))
+	}
+	return attrs
+}
+
+// ServerAfter records the status and route, names and ends the span. Only
+// 5xx marks a server span as failed: 4xx is the client's error.
+func ServerAfter(state any) {
+	st, ok := state.(*serverState)
+	if !ok {
+		return
+	}
+	// net/http removes multipart temp files of the request it owns; point it
+	// at the form the handler parsed on our copy so none are leaked.
+	if st.orig.MultipartForm == nil {
+		st.orig.MultipartForm = st.replaced.MultipartForm
+	}
+	span := st.span
+	if code := st.rec.final(); code > 0 {
+		span.SetAttributes(semconv.HTTPResponseStatusCode(code))
+		if code >= 500 {
+			core.SetError(span, strconv.Itoa(code), "")
+		}
+	}
+	name := st.method
+	if route := st.route.Load(); route != nil {
+		span.SetAttributes(semconv.HTTPRoute(*route))
+		name += " " + *route
+	}
+	span.SetName(name)
+	span.End()
+}
