@@ -99,3 +99,7 @@ def list_rules(paths: tuple[Path, ...]) -> None:
             click.echo(f"    {r.name:<14} on {r.joinpoint.kind} {r.joinpoint.target}  →  {hooks}")
     if diagnostics:
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
