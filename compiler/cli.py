@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,8 +16,15 @@ from ruledsl.load import BUILTIN_RULES, parse_all
 _GO_ARGS = {"ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": ["-h", "--help"]}
 
 
+def _builtin() -> list[Path]:
+    # RULEC_RULES (paths separated like PATH) stands in for the built-in rules
+    # while developing them.
+    env = os.environ.get("RULEC_RULES")
+    return [Path(p) for p in env.split(os.pathsep) if p] if env else [BUILTIN_RULES]
+
+
 def _rule_paths(extra: tuple[Path, ...]) -> list[Path]:
-    return [BUILTIN_RULES, *extra]
+    return [*_builtin(), *extra]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -75,7 +83,7 @@ def plan(rules: tuple[Path, ...], go_args: tuple[str, ...]) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
     """Lint .gorule files (the built-in rules/ by default)."""
-    plugins, diagnostics = parse_all(list(paths) or [BUILTIN_RULES])
+    plugins, diagnostics = parse_all(list(paths) or _builtin())
     diagnostics += check_sources(plugins)
     for d in sorted(diagnostics, key=lambda d: (d.pos.file, d.pos.line, d.pos.col)):
         click.echo(str(d))
@@ -89,7 +97,7 @@ def check(paths: tuple[Path, ...]) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def list_rules(paths: tuple[Path, ...]) -> None:
     """List plugins, their targets and version ranges, and their rules."""
-    plugins, diagnostics = parse_all(list(paths) or [BUILTIN_RULES])
+    plugins, diagnostics = parse_all(list(paths) or _builtin())
     for d in diagnostics:
         click.echo(str(d), err=True)
     for p in plugins:

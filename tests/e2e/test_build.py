@@ -1,0 +1,107 @@
+"""`rulec build` as a drop-in for `go build`: the user's tree untouched, Go's
+own errors, Go's build cache kept, rule changes rebuilding only their targets."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from support.gomod import RULEC, ROOT, copy_module, go, rulec, snapshot
+
+pytestmark = pytest.mark.e2e
+
+
+def _compiled(stderr: str) -> set[str]:
+    """Packages the go command compiled, from its -x output."""
+    return {m.group(1) for m in re.finditer(r"/compile -o \S+ .*?-p (\S+) ", stderr)}
+
+
+@pytest.fixture
+def module(tmp_path: Path) -> Path:
+    return copy_module(ROOT / "examples" / "shop", tmp_path / "shop")
+
+
+def test_tree_untouched_by_a_successful_build(module: Path, tmp_path: Path) -> None:
+    before = snapshot(module)
+    proc = rulec("build", "-o", str(tmp_path / "out") + "/", "./...", cwd=module)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "frontend").exists() and (tmp_path / "out" / "backend").exists()
+    assert snapshot(module) == before
+
+
+def test_broken_rule_fails_before_building_and_touches_nothing(module: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gorule"
+    bad.write_text('plugin bad\nimport http "net/http"\ntarget std version ">= 1.22"\nrule r {\n  on call http.Get\n  before http.Nope\n}\n')
+    before = snapshot(module)
+    proc = rulec("build", "--rules", str(bad), "-o", str(tmp_path / "app"), "./frontend", cwd=module)
+    assert proc.returncode == 2
+    assert f"{bad}:6:10: error[unknown-hook]" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "app").exists()
+    assert snapshot(module) == before
+
+
+def test_go_type_error_is_reported_as_go_reports_it(module: Path, tmp_path: Path) -> None:
+    main = module / "frontend" / "main.go"
+    text = main.read_text()
+    main.write_text(text.replace("\tid := r.PathValue(\"id\")", "\tvar id int = r.PathValue(\"id\")"))
+    before = snapshot(module)
+    ours = rulec("build", "-o", str(tmp_path / "a"), "./frontend", cwd=module)
+    theirs = go("build", "-o", str(tmp_path / "b"), "./frontend", cwd=module)
+    assert ours.returncode == theirs.returncode == 1
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if 'r.PathValue("id")' in ln)
+    go_errors = [ln for ln in theirs.stderr.splitlines() if ln.startswith("frontend/main.go:")]
+    assert go_errors and all(f"frontend/main.go:{line}:" in ln or "frontend/main.go" in ln for ln in go_errors)
+    for ln in go_errors:
+        assert ln in ours.stderr
+    assert snapshot(module) == before
+
+
+def test_killed_build_leaves_no_trace(module: Path, tmp_path: Path) -> None:
+    before = snapshot(module)
+    # A fresh build cache makes the build long enough to kill midway.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GOCACHE": str(tmp_path / "gocache")}
+    proc = subprocess.Popen([*RULEC, "build", "-o", str(tmp_path / "app"), "./frontend"], cwd=module, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    time.sleep(4)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert snapshot(module) == before
+    shutil.rmtree(tmp_path / "gocache", ignore_errors=True)
+
+
+def test_unchanged_rebuild_compiles_nothing(module: Path, tmp_path: Path) -> None:
+    out = str(tmp_path / "app")
+    first = rulec("build", "-o", out, "./frontend", cwd=module)
+    assert first.returncode == 0, first.stderr
+    again = rulec("build", "-x", "-o", out, "./frontend", cwd=module)
+    assert again.returncode == 0, again.stderr
+    assert _compiled(again.stderr) == set()
+    assert "/link " not in again.stderr
+
+
+def test_edited_rule_recompiles_only_its_targets(module: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    env = {"RULEC_RULES": str(rules)}
+    out = str(tmp_path / "app")
+    assert rulec("build", "-o", out, "./frontend", cwd=module, env=env).returncode == 0
+    net_http = rules / "net_http.gorule"
+    edited = net_http.read_text().replace("rule route {\n    on call http.(*ServeMux).ServeHTTP\n    before hooks.MuxBefore\n    after  hooks.MuxAfter\n}\n", "")
+    assert edited != net_http.read_text()
+    net_http.write_text(edited)
+    proc = rulec("build", "-x", "-o", out, "./frontend", cwd=module, env=env)
+    assert proc.returncode == 0, proc.stderr
+    compiled = _compiled(proc.stderr)
+    assert "net/http" in compiled
+    # Packages net/http does not reach are not rebuilt: not the lifecycle
+    # targets, nor anything below net/http.
+    assert compiled.isdisjoint({"os", "os/signal", "fmt", "strings", "encoding/json", "net", "crypto/tls"})
