@@ -136,7 +136,8 @@ class _Builder:
 def parse_text(text: str, file: str) -> tuple[Plugin | None, list[Diagnostic]]:
     """Parse one file's text; returns the plugin or the reasons it has none."""
     try:
-        tx = _metamodel().model_from_str(text, file_name=file)
+        # textX reads `file` from disk when the text is empty, so "" goes in nameless.
+        tx = _metamodel().model_from_str(text, file_name=file if text else None)
     except TextXError as e:
         return None, [Diagnostic(Pos(file, e.line or 1, e.col or 1), "syntax", _syntax_message(e))]
     except RecursionError:

@@ -2,8 +2,14 @@ module rulec.dev/runtime
 
 go 1.23
 
+// Kept as low as works: this module is merged into users' builds, and MVS
+// would force anything newer on them. OTel v1.28.0 has everything rulec
+// needs (NewUnstarted exporters, semconv v1.26.0, tracetest). httpsnoop
+// v1.0.3 already has Unwrap (for http.ResponseController) and the same Wrap
+// as v1.0.4, which only changed CaptureMetrics, unused here.
+
 require (
-	github.com/felixge/httpsnoop v1.0.4
+	github.com/felixge/httpsnoop v1.0.3
 	go.opentelemetry.io/otel v1.28.0
 	go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc v1.28.0
 	go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp v1.28.0

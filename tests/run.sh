@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The test command: installs rulec with its test tools, then runs every check.
+# Works on a fresh machine with Go and Python 3.11+ (what .ci/run provides).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+# One Go build cache for every test: a cold build of the OTel SDK takes minutes.
+export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
+
+python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+echo "== lint"
+ruff check .
+test -z "$(gofmt -l runtime-go examples)" || { gofmt -l runtime-go examples; exit 1; }
+(cd runtime-go && go vet ./... && GOOS=windows go vet ./... && GOOS=darwin go vet ./...)
+
+echo "== runtime-go unit tests"
+(cd runtime-go && go test -count=1 ./...)
+
+echo "== rulec tests"
+python3 -m pytest -q "$@"
