@@ -13,7 +13,7 @@ from dataclasses import dataclass
 _CLAUSE = re.compile(r"^\s*(>=|<=|>|<|=)\s*(\S+)\s*$")
 _VERSION = re.compile(r"^(?:go|v)?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$")
 
-Key = tuple[int, int, int, int, str]
+Key = tuple[int, int, int, int, tuple[tuple[int, int, str], ...]]
 
 
 class VersionError(ValueError):
@@ -26,8 +26,10 @@ def version_key(text: str) -> Key:
     if not m:
         raise VersionError(f"{text!r} is not a version (expected e.g. v1.2.3 or 1.22)")
     major, minor, patch, pre = m.groups()
-    # A release sorts after all of its pre-releases.
-    return (int(major), int(minor or 0), int(patch or 0), 0 if pre else 1, pre or "")
+    # A release sorts after all of its pre-releases; pre-release identifiers
+    # compare as in semver: numeric ones as numbers, below alphanumeric ones.
+    ids = tuple((0, int(i), "") if i.isdigit() else (1, 0, i) for i in pre.split(".")) if pre else ()
+    return (int(major), int(minor or 0), int(patch or 0), 0 if pre else 1, ids)
 
 
 _OPS = {

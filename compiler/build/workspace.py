@@ -30,8 +30,21 @@ def _requires(modfile: str, env: dict[str, str], cwd: str) -> dict[str, str]:
     return {r["Path"]: r["Version"] for r in json.loads(proc.stdout).get("Require") or []}
 
 
-def _higher(a: str, b: str) -> str:
-    return a if version_key(a) >= version_key(b) else b
+def _selected(modfile: str, env: dict[str, str], cwd: str) -> dict[str, str]:
+    """The build list: the version MVS selects for every module of the build."""
+    proc = subprocess.run(
+        ["go", "list", f"-modfile={modfile}", "-m", "-f", "{{.Path}} {{.Version}}", "all"],
+        capture_output=True, text=True, env=env, cwd=cwd,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        raise GoListError(proc.stderr.strip())
+    return dict(line.split(" ", 1) for line in proc.stdout.splitlines() if " " in line and line.split(" ", 1)[1])
+
+
+def _go(argv: list[str], env: dict[str, str], cwd: str) -> None:
+    proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd)
+    if proc.returncode != 0:
+        raise GoListError(f"rulec could not add its runtime to the build ({' '.join(argv[:2])}):\n" + proc.stderr.strip())
 
 
 def prepare(user_modfile: str, work_dir: str, hook_packages: list[str], env: dict[str, str], cwd: str) -> list[str]:
@@ -46,24 +59,24 @@ def prepare(user_modfile: str, work_dir: str, hook_packages: list[str], env: dic
             sums.update(line for line in Path(f).read_text().splitlines() if line.strip())
     Path(work_dir, "go.sum").write_text("".join(line + "\n" for line in sorted(sums)))
 
-    # The runtime's requirements join the user's at the higher of the two
-    # versions, as MVS would choose: never a downgrade.
-    user = _requires(modfile, env, cwd)
+    # `go get` of the runtime and of each module it needs newer than the user
+    # has: the go command's own MVS then settles every version consistently.
+    # Only raises, never a downgrade.
+    user = _selected(modfile, env, cwd)
     needed = _requires(str(runtime / "go.mod"), env, cwd)
-    edits = [f"-require={RUNTIME_MODULE}@{RUNTIME_VERSION}", f"-replace={RUNTIME_MODULE}={runtime}"]
-    raised = []
-    for path, version in sorted(needed.items()):
-        chosen = _higher(user[path], version) if path in user else version
-        edits.append(f"-require={path}@{chosen}")
-        if path in user and chosen != user[path]:
-            raised.append(f"{path} {user[path]} → {chosen}")
-    proc = subprocess.run(["go", "mod", "edit", f"-modfile={modfile}", *edits], capture_output=True, text=True, env=env, cwd=cwd)
-    if proc.returncode != 0:
-        raise GoListError(proc.stderr.strip())
+    _go(["go", "mod", "edit", f"-modfile={modfile}", f"-replace={RUNTIME_MODULE}={runtime}"], env, cwd)
+    wanted = [f"{RUNTIME_MODULE}@{RUNTIME_VERSION}"] + [
+        f"{path}@{version}" for path, version in sorted(needed.items())
+        if path not in user or version_key(user[path]) < version_key(version)
+    ]  # fmt: skip
+    _go(["go", "get", f"-modfile={modfile}", *wanted], env, cwd)
+    after = _selected(modfile, env, cwd)
+    raised = [f"{path} {user[path]} → {after[path]}" for path in sorted(user) if after.get(path, user[path]) != user[path]]
+    lowered = [line for line in raised if version_key(after[line.split(" ", 1)[0]]) < version_key(user[line.split(" ", 1)[0]])]
+    if lowered:  # MVS never does this; refuse rather than build something else
+        raise GoListError("rulec's runtime would downgrade " + ", ".join(lowered))
     # Loading the runtime's packages with -mod=mod records any checksum the
     # merged go.sum still lacks (from the module cache, or the proxy once).
     load = ["go", "list", f"-modfile={modfile}", "-mod=mod", "-deps", *hook_packages]
-    proc = subprocess.run(load, capture_output=True, text=True, env=env, cwd=cwd)
-    if proc.returncode != 0:
-        raise GoListError("rulec could not add its runtime's dependencies to the build:\n" + proc.stderr.strip())
+    _go(load, env, cwd)
     return raised
