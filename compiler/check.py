@@ -58,7 +58,9 @@ def _check_rule(plugin: Plugin, rule: Rule, env: dict[str, str], out: list[Diagn
     if target.package == MAIN_PACKAGE:
         return
     if plugin.module is not None and not (target.package == plugin.module or target.package.startswith(plugin.module + "/")):
-        out.append(Diagnostic(rule.joinpoint.pos, "target-scope", f"{target.package} is not in module {plugin.module}, the plugin's target"))
+        out.append(
+            Diagnostic(rule.joinpoint.pos, "target-scope", f"{target.package} is not in module {plugin.module}, the plugin's target")
+        )
         return
     src = _package_source(plugin, target.package, env)
     if src is None:

@@ -13,7 +13,7 @@ from compiler.check import check_sources
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import BUILTIN_RULES, parse_all
 
-_GO_ARGS = {"ignore_unknown_options": True, "allow_interspersed_args": False, "help_option_names": ["-h", "--help"]}
+_GO_ARGS = {"ignore_unknown_options": True, "allow_interspersed_args": False}
 
 
 def _builtin() -> list[Path]:
@@ -32,13 +32,57 @@ def main() -> None:
     """Compile-time observability for Go: `rulec build` instead of `go build`."""
 
 
-def _go_command(name: str, summary: str):
-    @click.command(name, context_settings=_GO_ARGS, help=f"{summary}\n\nrulec's options come first; everything after them (or after `--`) goes to `go {name}` unchanged.")
-    @click.option("-v", "--verbose", is_flag=True, help="List every advised function and inactive rule.")
-    @click.option("--rules", "rules", multiple=True, type=click.Path(exists=True, path_type=Path), help="Extra .gorule file or directory.")
-    @click.argument("go_args", nargs=-1, type=click.UNPROCESSED)
-    def command(verbose: bool, rules: tuple[Path, ...], go_args: tuple[str, ...]) -> None:
-        sys.exit(driver.run(name, list(go_args), _rule_paths(rules), verbose))
+def _own_options(args: list[str]) -> tuple[bool, list[Path], list[str]] | None:
+    """Split rulec's leading options from the go arguments.
+
+    Done by hand, not by click: click would read go's single-dash flags as
+    clusters of short options (`-toolexec=echo` holds an `h`).
+    """
+    verbose, rules = False, []
+    while args:
+        arg = args[0]
+        if arg in ("-v", "--verbose"):
+            verbose = True
+        elif arg == "--rules" and len(args) > 1:
+            rules.append(Path(args[1]))
+            args = args[1:]
+        elif arg.startswith("--rules="):
+            rules.append(Path(arg.split("=", 1)[1]))
+        elif arg in ("-h", "--help"):
+            return None
+        elif arg == "--":
+            return verbose, rules, args[1:]
+        else:
+            break
+        args = args[1:]
+    return verbose, rules, args
+
+
+_GO_HELP = """{summary}
+
+Usage: rulec {name} [-v] [--rules PATH]... [--] [GO {NAME} ARGS]...
+
+rulec's options come first; everything after them (or after `--`) goes to
+`go {name}` unchanged.
+
+  -v, --verbose  list every advised function and inactive rule
+  --rules PATH   an extra .gorule file or directory (repeatable)
+"""
+
+
+def _go_command(name: str, summary: str) -> click.Command:
+    @click.command(name, context_settings=_GO_ARGS, help=summary, add_help_option=False)
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def command(args: tuple[str, ...]) -> None:
+        own = _own_options(list(args))
+        if own is None:
+            click.echo(_GO_HELP.format(summary=summary, name=name, NAME=name.upper()))
+            return
+        verbose, rules, go_args = own
+        for r in rules:
+            if not r.exists():
+                raise click.UsageError(f"--rules {r}: no such file or directory")
+        sys.exit(driver.run(name, go_args, _rule_paths(tuple(rules)), verbose))
 
     return command
 
@@ -48,13 +92,20 @@ main.add_command(_go_command("test", "Test like `go test`, with telemetry woven 
 main.add_command(_go_command("run", "Run like `go run`, with telemetry woven in."))
 
 
-@main.command(context_settings=_GO_ARGS)
-@click.option("--rules", "rules", multiple=True, type=click.Path(exists=True, path_type=Path), help="Extra .gorule file or directory.")
-@click.argument("go_args", nargs=-1, type=click.UNPROCESSED)
-def plan(rules: tuple[Path, ...], go_args: tuple[str, ...]) -> None:
-    """Show which packages would get which advice, without building."""
+@main.command(context_settings=_GO_ARGS, add_help_option=False)
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def plan(args: tuple[str, ...]) -> None:
+    """Show which packages would get which advice, without building.
+
+    Usage: rulec plan [--rules PATH]... [--] [GO BUILD FLAGS] [PACKAGES]
+    """
+    own = _own_options(list(args))
+    if own is None:
+        click.echo(plan.help)
+        return
+    _, rules, go_args = own
     try:
-        d = driver.Driver("build", list(go_args), _rule_paths(rules))
+        d = driver.Driver("build", go_args, _rule_paths(tuple(rules)))
         summary = d.prepare().summary
     except RuleError as e:
         for diag in e.diagnostics:
@@ -75,8 +126,8 @@ def plan(rules: tuple[Path, ...], go_args: tuple[str, ...]) -> None:
             click.echo(f"    {line}")
     if summary.inactive:
         click.echo("\ninactive rules:")
-        for rule, pos, why in summary.inactive:
-            click.echo(f"    {rule}: {why}  ({pos})")
+        for rule, pos, why, version_skip in summary.inactive:
+            click.echo(f"    {rule}: {'SKIPPED for its version: ' if version_skip else ''}{why}  ({pos})")
 
 
 @main.command()

@@ -13,8 +13,7 @@ import subprocess
 from dataclasses import dataclass, field
 
 _FIELDS = (
-    "ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,Standard,"
-    "DepOnly,ForTest,Module,Error,DepsErrors,Incomplete"
+    "ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,Standard,DepOnly,ForTest,Module,Error,DepsErrors,Incomplete"
 )
 
 
@@ -112,9 +111,7 @@ def go_list(args: list[str], go_version: str, env: dict[str, str], cwd: str) -> 
 
 
 def go_env(names: list[str], env: dict[str, str] | None = None, cwd: str | None = None) -> dict[str, str]:
-    proc = subprocess.run(
-        ["go", "env", "-json", *names], capture_output=True, text=True, env=env or dict(os.environ), cwd=cwd
-    )
+    proc = subprocess.run(["go", "env", "-json", *names], capture_output=True, text=True, env=env or dict(os.environ), cwd=cwd)
     if proc.returncode != 0:
         raise GoListError(proc.stderr.strip())
     return json.loads(proc.stdout)

@@ -31,7 +31,7 @@ class RuleGraph:
             self.g.add_node(("plugin", plugin.name), plugin=plugin)
             for i, rule in enumerate(plugin.rules):
                 # Advice order on one function: plugin name, then rule order in its file.
-                self.g.add_node(_rule(rule), rule=rule, order=(order, i), active=None, reason="")
+                self.g.add_node(_rule(rule), rule=rule, order=(order, i), active=None, reason="", version_skip=False)
                 self.g.add_edge(("plugin", plugin.name), _rule(rule))
                 self.g.add_edge(_rule(rule), ("package", rule.joinpoint.target.package))
                 for hook in (rule.before, rule.after):
@@ -45,14 +45,17 @@ class RuleGraph:
     def target_packages(self) -> set[str]:
         return {n[1] for n in self.g.nodes if n[0] == "package"}
 
-    def mark(self, rule: Rule, active: bool, reason: str = "") -> None:
-        self.g.nodes[_rule(rule)].update(active=active, reason=reason)
+    def mark(self, rule: Rule, active: bool, reason: str = "", version_skip: bool = False) -> None:
+        """Record whether `rule` applies; `version_skip`: it would, but for the version."""
+        self.g.nodes[_rule(rule)].update(active=active, reason=reason, version_skip=version_skip)
 
     def active_rules(self) -> list[Rule]:
         return [r for r in self.rules() if self.g.nodes[_rule(r)]["active"]]
 
-    def inactive_rules(self) -> list[tuple[Rule, str]]:
-        return [(r, self.g.nodes[_rule(r)]["reason"]) for r in self.rules() if self.g.nodes[_rule(r)]["active"] is False]
+    def inactive_rules(self) -> list[tuple[Rule, str, bool]]:
+        """(rule, why, skipped for its version) for each rule that does not apply."""
+        nodes = [(r, self.g.nodes[_rule(r)]) for r in self.rules()]
+        return [(r, n["reason"], n["version_skip"]) for r, n in nodes if n["active"] is False]
 
     def hook_packages(self) -> list[str]:
         """Go packages whose hooks the active rules call: the build links them."""

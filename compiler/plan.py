@@ -60,12 +60,14 @@ class PackagePlan:
         raw = json.loads(text)
         files = {
             base: tuple(
-                FuncEdit(e["recv"], e["name"], tuple(
-                    HookCall(
-                        c["rule"], c["before"], tuple(c["before_args"]), c["state"], c["after"], tuple(c["after_args"])
-                    )
-                    for c in e["calls"]
-                ))
+                FuncEdit(
+                    e["recv"],
+                    e["name"],
+                    tuple(
+                        HookCall(c["rule"], c["before"], tuple(c["before_args"]), c["state"], c["after"], tuple(c["after_args"]))
+                        for c in e["calls"]
+                    ),
+                )
                 for e in edits
             )
             for base, edits in raw["files"].items()

@@ -39,7 +39,7 @@ def rewriter_version() -> str:
 class Summary:
     packages: dict[str, list[str]] = field(default_factory=dict)  # package → "Func: rule, rule"
     joinpoints: int = 0
-    inactive: list[tuple[str, str, str]] = field(default_factory=list)  # rule id, pos, reason
+    inactive: list[tuple[str, str, str, bool]] = field(default_factory=list)  # rule id, pos, reason, version skip
     plugins: list[str] = field(default_factory=list)
     upgraded: list[str] = field(default_factory=list)  # "module vA → vB"
 
@@ -110,7 +110,7 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> 
             summary.packages[path] = [f"{e.label()}: {', '.join(c.rule for c in e.calls)}" for es in edits.values() for e in es]
             summary.joinpoints += sum(len(e.calls) for es in edits.values() for e in es)
 
-    summary.inactive = [(r.id, str(r.pos), why) for r, why in res.graph.inactive_rules()]
+    summary.inactive = [(r.id, str(r.pos), why, skip) for r, why, skip in res.graph.inactive_rules()]
     Path(plan_dir, "overlay.json").write_text(json.dumps({"Replace": overlay}, indent=1, sort_keys=True))
     Path(plan_dir, "summary.json").write_text(summary.to_json())
     return summary

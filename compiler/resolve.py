@@ -102,7 +102,7 @@ def _fit(hook_params: tuple[gosource.Param, ...], target: list[tuple[str, gosour
     if len(hook_params) != len(target):
         return f"takes {len(hook_params)} parameters where {len(target)} are expected"
     args = []
-    for hp, (spec, tp) in zip(hook_params, target):
+    for hp, (spec, tp) in zip(hook_params, target, strict=True):
         want = "[]" + tp.canonical if tp.variadic else tp.canonical
         if hp.canonical == want:
             args.append(spec)
@@ -113,7 +113,9 @@ def _fit(hook_params: tuple[gosource.Param, ...], target: list[tuple[str, gosour
     return tuple(args)
 
 
-def fit_hooks(rule: Rule, decl: gosource.FuncDecl, before: gosource.FuncDecl | None, after: gosource.FuncDecl | None) -> tuple[tuple[str, ...], tuple[str, ...], bool] | Diagnostic:
+def fit_hooks(
+    rule: Rule, decl: gosource.FuncDecl, before: gosource.FuncDecl | None, after: gosource.FuncDecl | None
+) -> tuple[tuple[str, ...], tuple[str, ...], bool] | Diagnostic:
     """How the rule's hooks are called on `decl`, or a diagnostic why they cannot be."""
     before_args: tuple[str, ...] = ()
     state = False
@@ -124,7 +126,9 @@ def fit_hooks(rule: Rule, decl: gosource.FuncDecl, before: gosource.FuncDecl | N
         if isinstance(fitted, str) and len(before.params) == len(with_recv) and decl.recv is not None:
             fitted = _fit(before.params, with_recv)
         if isinstance(fitted, str):
-            return Diagnostic(rule.before.pos, "hook-signature", f"before hook {rule.before} does not fit {rule.joinpoint.target}: {fitted}")
+            return Diagnostic(
+                rule.before.pos, "hook-signature", f"before hook {rule.before} does not fit {rule.joinpoint.target}: {fitted}"
+            )
         if len(before.results) > 1:
             return Diagnostic(rule.before.pos, "hook-signature", f"before hook {rule.before} returns more than one value")
         before_args = fitted
@@ -143,7 +147,9 @@ def fit_hooks(rule: Rule, decl: gosource.FuncDecl, before: gosource.FuncDecl | N
             hook_params = hook_params[1:]
         fitted = _fit(hook_params, results)
         if isinstance(fitted, str):
-            return Diagnostic(rule.after.pos, "hook-signature", f"after hook {rule.after} does not fit the results of {rule.joinpoint.target}: {fitted}")
+            return Diagnostic(
+                rule.after.pos, "hook-signature", f"after hook {rule.after} does not fit the results of {rule.joinpoint.target}: {fitted}"
+            )
         if after.results:
             return Diagnostic(rule.after.pos, "hook-signature", f"after hook {rule.after} must not return values")
         after_args = fitted
@@ -184,22 +190,23 @@ def _renderable(advice_hooks: list[Hook | None], pkg: Package) -> str | None:
     return None
 
 
-def _version_reason(plugin_module: str | None, versions: VersionRange, build: Build) -> str | None:
+def _inactive_reason(plugin_module: str | None, versions: VersionRange, build: Build) -> tuple[str, bool] | None:
+    """Why the plugin does not apply to this build, and whether that is its version."""
     if plugin_module is None:
         try:
             ok = versions.contains(build.go_version)
         except VersionError:
             ok = False
-        return None if ok else f"Go {build.go_version} is outside {versions}"
+        return None if ok else (f"Go {build.go_version} is outside {versions}", True)
     module = build.modules().get(plugin_module)
     if module is None:
-        return f"module {plugin_module} is not in the build"
+        return f"module {plugin_module} is not in the build", False
     if module.replaced_by_dir or not module.version:
         return None  # a local replacement has no version; its source decides
     try:
-        return None if versions.contains(module.version) else f"{plugin_module} {module.version} is outside {versions}"
+        return None if versions.contains(module.version) else (f"{plugin_module} {module.version} is outside {versions}", True)
     except VersionError:
-        return f"{plugin_module} has version {module.version}, which rulec cannot compare"
+        return f"{plugin_module} has version {module.version}, which rulec cannot compare", True
 
 
 def resolve(graph: RuleGraph, build: Build) -> Resolution:
@@ -208,17 +215,18 @@ def resolve(graph: RuleGraph, build: Build) -> Resolution:
     plugins = {p.name: p for p in graph.plugins}
     for rule in graph.rules():
         plugin = plugins[rule.plugin]
-        reason = _version_reason(plugin.module, plugin.versions, build)
+        inactive = _inactive_reason(plugin.module, plugin.versions, build)
         target = rule.joinpoint.target
         if target.package == MAIN_PACKAGE:
             packages = [p for p in build.roots() if p.name == "main"]
         else:
             pkg = build.packages.get(target.package)
             packages = [pkg] if pkg is not None else []
-        if reason is None and not packages:
-            reason = f"package {target.package} is not in the build"
-        if reason is not None:
-            graph.mark(rule, False, reason)
+        if inactive is not None:
+            graph.mark(rule, False, *inactive)
+            continue
+        if not packages:
+            graph.mark(rule, False, f"package {target.package} is not in the build")
             continue
         before, after, diags = _hooks(rule)
         if diags:
@@ -234,7 +242,9 @@ def resolve(graph: RuleGraph, build: Build) -> Resolution:
     return res
 
 
-def _advise(rule: Rule, target: FuncTarget, pkg: Package, before: Hook | None, after: Hook | None, diags: list[Diagnostic]) -> Advice | None:
+def _advise(
+    rule: Rule, target: FuncTarget, pkg: Package, before: Hook | None, after: Hook | None, diags: list[Diagnostic]
+) -> Advice | None:
     found = find_function(pkg.dir, pkg.go_files, pkg.path, target)
     if found is None:
         diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {pkg.dir}"))

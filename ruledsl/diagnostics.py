@@ -18,7 +18,7 @@ CODES: dict[str, str] = {
     "read": "the file could not be read",
     "unknown-joinpoint": "`on KIND` names a join-point kind rulec does not have",
     "unknown-advice": "a rule line names an advice kind rulec does not have",
-    "unknown-import": "a name is used before `import NAME \"path\"` declares it",
+    "unknown-import": 'a name is used before `import NAME "path"` declares it',
     "duplicate": "a name is declared twice",
     "version-range": "a version range is malformed",
     "advice": "a rule's advice is inconsistent",

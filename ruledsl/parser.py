@@ -86,7 +86,7 @@ class _Builder:
         self.error(
             _pos(obj, self.file),
             "unknown-import",
-            f"{alias!r} is not imported; add `import {alias} \"IMPORT/PATH\"` at the top of the file",
+            f'{alias!r} is not imported; add `import {alias} "IMPORT/PATH"` at the top of the file',
         )
         return None
 

@@ -50,13 +50,12 @@ class VersionRange:
     def parse(cls, text: str) -> VersionRange:
         clauses = []
         if not text.strip():
-            raise VersionError("empty version range (expected e.g. \">= v1.2.0, < v2\")")
+            raise VersionError('empty version range (expected e.g. ">= v1.2.0, < v2")')
         for part in text.split(","):
             m = _CLAUSE.match(part)
             if not m:
                 raise VersionError(
-                    f"{part.strip()!r} is not a version constraint (expected an operator "
-                    "among >=, >, <=, <, = followed by a version)"
+                    f"{part.strip()!r} is not a version constraint (expected an operator among >=, >, <=, <, = followed by a version)"
                 )
             clauses.append((m.group(1), version_key(m.group(2))))
         return cls(text, tuple(clauses))

@@ -202,15 +202,15 @@ def report(summary: Summary, verbose: bool, out=sys.stderr) -> None:
     print(f"rulec: instrumented {n} package{'s' * (n != 1)}, {summary.joinpoints} join points (plugins: {plugins})", file=out)
     for line in summary.upgraded:
         print(f"rulec: the runtime raised {line} in this build (your go.mod is unchanged)", file=out)
-    for rule, pos, why in summary.inactive:
-        if "outside" in why:
+    for rule, pos, why, version_skip in summary.inactive:
+        if version_skip:
             print(f"rulec: WARNING: rule {rule} SKIPPED: {why} ({pos})", file=out)
     if verbose:
         for pkg, funcs in sorted(summary.packages.items()):
             for f in funcs:
                 print(f"rulec:   {pkg}.{f}", file=out)
-        for rule, pos, why in summary.inactive:
-            if "outside" not in why:
+        for rule, _, why, version_skip in summary.inactive:
+            if not version_skip:
                 print(f"rulec:   inactive {rule}: {why}", file=out)
 
 

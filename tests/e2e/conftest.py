@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from support.gomod import ROOT, copy_module, go, rulec
 
 

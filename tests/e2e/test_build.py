@@ -12,8 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from support.gomod import RULEC, ROOT, copy_module, go, rulec, snapshot
+from support.gomod import ROOT, RULEC, copy_module, go, rulec, snapshot
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +37,9 @@ def test_tree_untouched_by_a_successful_build(module: Path, tmp_path: Path) -> N
 
 def test_broken_rule_fails_before_building_and_touches_nothing(module: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.gorule"
-    bad.write_text('plugin bad\nimport http "net/http"\ntarget std version ">= 1.22"\nrule r {\n  on call http.Get\n  before http.Nope\n}\n')
+    bad.write_text(
+        'plugin bad\nimport http "net/http"\ntarget std version ">= 1.22"\nrule r {\n  on call http.Get\n  before http.Nope\n}\n'
+    )
     before = snapshot(module)
     proc = rulec("build", "--rules", str(bad), "-o", str(tmp_path / "app"), "./frontend", cwd=module)
     assert proc.returncode == 2
@@ -51,7 +52,7 @@ def test_broken_rule_fails_before_building_and_touches_nothing(module: Path, tmp
 def test_go_type_error_is_reported_as_go_reports_it(module: Path, tmp_path: Path) -> None:
     main = module / "frontend" / "main.go"
     text = main.read_text()
-    main.write_text(text.replace("\tid := r.PathValue(\"id\")", "\tvar id int = r.PathValue(\"id\")"))
+    main.write_text(text.replace('\tid := r.PathValue("id")', '\tvar id int = r.PathValue("id")'))
     before = snapshot(module)
     ours = rulec("build", "-o", str(tmp_path / "a"), "./frontend", cwd=module)
     theirs = go("build", "-o", str(tmp_path / "b"), "./frontend", cwd=module)
@@ -95,7 +96,9 @@ def test_edited_rule_recompiles_only_its_targets(module: Path, tmp_path: Path) -
     out = str(tmp_path / "app")
     assert rulec("build", "-o", out, "./frontend", cwd=module, env=env).returncode == 0
     net_http = rules / "net_http.gorule"
-    edited = net_http.read_text().replace("rule route {\n    on call http.(*ServeMux).ServeHTTP\n    before hooks.MuxBefore\n    after  hooks.MuxAfter\n}\n", "")
+    edited = net_http.read_text().replace(
+        "rule route {\n    on call http.(*ServeMux).ServeHTTP\n    before hooks.MuxBefore\n    after  hooks.MuxAfter\n}\n", ""
+    )
     assert edited != net_http.read_text()
     net_http.write_text(edited)
     proc = rulec("build", "-x", "-o", out, "./frontend", cwd=module, env=env)

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from support.procs import free_port, get, service
+
 from view.receiver import OtlpReceiver
 from view.spans import Span
 
@@ -21,7 +21,9 @@ pytestmark = pytest.mark.e2e
 
 
 @contextmanager
-def shop_running(frontend: Path, backend: Path, otel: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen[bytes], subprocess.Popen[bytes]]]:
+def shop_running(
+    frontend: Path, backend: Path, otel: dict[str, str]
+) -> Iterator[tuple[str, subprocess.Popen[bytes], subprocess.Popen[bytes]]]:
     fport, bport = free_port(), free_port()
     env = {
         "FRONTEND_ADDR": f"127.0.0.1:{fport}",

@@ -30,7 +30,7 @@ def go(*args: str, cwd: Path, timeout: float = 900) -> subprocess.CompletedProce
 def snapshot(tree: Path) -> dict[str, str]:
     """Every file under `tree` (path → sha256), plus every directory."""
     out: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(tree):
+    for dirpath, _, filenames in os.walk(tree):
         rel = os.path.relpath(dirpath, tree)
         out[rel + "/"] = "dir"
         for name in filenames:

@@ -1,0 +1,62 @@
+"""`rulec plan`, `rulec rules`, version-gated rules and the build summary."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from support.gomod import ROOT, copy_module, rulec
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def module(tmp_path: Path) -> Path:
+    return copy_module(ROOT / "examples" / "shop", tmp_path / "shop")
+
+
+def test_plan_lists_advice_without_building(module: Path) -> None:
+    proc = rulec("plan", "./frontend", cwd=module)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "net/http\n" in out
+    assert "(serverHandler).ServeHTTP: nethttp.server" in out
+    assert "(Transport).RoundTrip: nethttp.client" in out
+    assert "example.com/shop/frontend\n    main: lifecycle.main_return" in out
+    assert not list(module.rglob("frontend/frontend"))  # nothing built
+
+
+def test_rule_outside_its_version_range_is_skipped_loudly(module: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    gorule = rules / "net_http.gorule"
+    gorule.write_text(gorule.read_text().replace('target std version ">= 1.23"', 'target std version ">= 1.99"'))
+    env = {"RULEC_RULES": str(rules)}
+
+    plan = rulec("plan", "./frontend", cwd=module, env=env)
+    assert plan.returncode == 0, plan.stderr
+    assert "nethttp.server: SKIPPED for its version: Go 1." in plan.stdout
+    assert "is outside >= 1.99" in plan.stdout
+
+    build = rulec("build", "-o", str(tmp_path / "app"), "./frontend", cwd=module, env=env)
+    assert build.returncode == 0, build.stderr
+    assert "rulec: WARNING: rule nethttp.client SKIPPED: Go 1." in build.stderr
+    assert "plugins: lifecycle)" in build.stderr
+
+
+def test_rules_lists_plugins_targets_and_ranges() -> None:
+    proc = rulec("rules", cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "nethttp  (go >= 1.23)" in proc.stdout
+    assert "client         on call net/http.(*Transport).RoundTrip" in proc.stdout
+
+
+def test_not_a_module_and_refused_flags(tmp_path: Path, module: Path) -> None:
+    (tmp_path / "loose").mkdir()
+    (tmp_path / "loose" / "main.go").write_text("package main\n\nfunc main() {}\n")
+    proc = rulec("build", ".", cwd=tmp_path / "loose", env={"GO111MODULE": "on"})
+    assert proc.returncode == 2 and "no go.mod found" in proc.stderr
+    proc = rulec("build", "-toolexec=echo", ".", cwd=module)
+    assert proc.returncode == 2 and "-toolexec cannot be combined" in proc.stderr
+    assert "Traceback" not in proc.stderr
