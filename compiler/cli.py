@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from compiler.build import driver
-from compiler.check import check_sources
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import BUILTIN_RULES, parse_all
 
@@ -134,6 +133,8 @@ def plan(args: tuple[str, ...]) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
     """Lint .gorule files (the built-in rules/ by default)."""
+    from compiler.check import check_sources  # tree-sitter: only for this command
+
     plugins, diagnostics = parse_all(list(paths) or _builtin())
     diagnostics += check_sources(plugins)
     for d in sorted(diagnostics, key=lambda d: (d.pos.file, d.pos.line, d.pos.col)):

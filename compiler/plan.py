@@ -13,10 +13,7 @@ Layout of a plan directory:
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
-
-PLAN_DIR_ENV = "RULEC_PLAN_DIR"
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,19 @@ class PackagePlan:
         return cls(raw["import_path"], raw["digest"], files)
 
 
-def package_file(plan_dir: str, import_path: str) -> str:
-    """Where a package's plan lives; one stat tells whether it is planned."""
-    name = import_path.replace("%", "%25").replace("/", "%2F")
-    return os.path.join(plan_dir, "packages", name + ".json")
+@dataclass
+class Summary:
+    packages: dict[str, list[str]] = field(default_factory=dict)  # package → "Func: rule, rule"
+    joinpoints: int = 0
+    inactive: list[tuple[str, str, str, bool]] = field(default_factory=list)  # rule id, pos, reason, version skip
+    plugins: list[str] = field(default_factory=list)
+    upgraded: list[str] = field(default_factory=list)  # "module vA → vB"
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Summary:
+        raw = json.loads(text)
+        raw["inactive"] = [tuple(x) for x in raw["inactive"]]
+        return cls(**raw)

@@ -12,12 +12,12 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler import trampoline
 from compiler.golist import Build, Package
-from compiler.plan import FuncEdit, HookCall, PackagePlan, package_file
+from compiler.paths import package_file
+from compiler.plan import FuncEdit, HookCall, PackagePlan, Summary
 from compiler.resolve import Advice, Resolution
 from ruledsl.model import RUNTIME_MODULE
 
@@ -33,24 +33,6 @@ def rewriter_version() -> str:
     for name in _REWRITER_FILES:
         h.update((here / name).read_bytes())
     return h.hexdigest()[:16]
-
-
-@dataclass
-class Summary:
-    packages: dict[str, list[str]] = field(default_factory=dict)  # package → "Func: rule, rule"
-    joinpoints: int = 0
-    inactive: list[tuple[str, str, str, bool]] = field(default_factory=list)  # rule id, pos, reason, version skip
-    plugins: list[str] = field(default_factory=list)
-    upgraded: list[str] = field(default_factory=list)  # "module vA → vB"
-
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__, indent=1, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> Summary:
-        raw = json.loads(text)
-        raw["inactive"] = [tuple(x) for x in raw["inactive"]]
-        return cls(**raw)
 
 
 def _edits(advice: list[Advice]) -> dict[str, tuple[FuncEdit, ...]]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from compiler import gosource
 from compiler.golist import Build, Package
 from compiler.graph import RuleGraph
+from compiler.paths import RUNTIME_DIR
 from ruledsl.diagnostics import Diagnostic
 from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, FuncTarget, HookRef, Rule
 from ruledsl.versions import VersionError, VersionRange
@@ -79,7 +80,7 @@ def find_function(directory: str, files: tuple[str, ...], package_path: str, tar
 
 def runtime_dir() -> Path:
     """runtime-go/ as installed with rulec."""
-    return Path(__file__).resolve().parent.parent / "runtime-go"
+    return Path(RUNTIME_DIR)
 
 
 def hook_dir(ref: HookRef) -> Path | None:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ruledsl.diagnostics import Diagnostic, Pos, RuleError
 from ruledsl.model import Plugin
-from ruledsl.parser import parse_file
 
 BUILTIN_RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -19,6 +18,8 @@ def rule_files(paths: list[Path]) -> list[Path]:
 
 
 def parse_all(paths: list[Path]) -> tuple[list[Plugin], list[Diagnostic]]:
+    from ruledsl.parser import parse_file  # textX: only when rules are really parsed
+
     plugins: list[Plugin] = []
     diagnostics: list[Diagnostic] = []
     seen: dict[str, Plugin] = {}

@@ -43,6 +43,16 @@ class _Builder:
     def error(self, pos: Pos, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(pos, code, message))
 
+    def malformed(self, obj: Any, word: str, expected: str) -> None:
+        # `on call`/`before`/`after` whose operand does not parse lands in the
+        # Unknown* fallback: a syntax error at the operand, not an unknown kind.
+        end = obj._tx_position_end
+        start = end - len(obj.rest) if obj.rest else obj._tx_position
+        line = self.text.count("\n", 0, start) + 1
+        col = start - (self.text.rfind("\n", 0, start) + 1) + 1
+        got = f"got {obj.rest!r}" if obj.rest else "got nothing"
+        self.error(Pos(self.file, line, col), "syntax", f"`{word}` needs {expected}; {got}")
+
     def build(self, tx: Any) -> Plugin | None:
         for imp in tx.imports:
             if imp.alias in self.imports:
@@ -93,6 +103,10 @@ class _Builder:
     def joinpoint(self, jp: Any) -> JoinPoint | None:
         kind = type(jp).__name__
         pos = _pos(jp, self.file)
+        if kind == "UnknownJoinPoint" and jp.kind in ("call", "handler"):
+            expected = "PKG.Func, PKG.Type.Method or PKG.(*Type).Method" if jp.kind == "call" else "PKG.Type"
+            self.malformed(jp, f"on {jp.kind}", expected)
+            return None
         if kind == "UnknownJoinPoint":
             self.error(pos, "unknown-joinpoint", f"unknown join-point kind {jp.kind!r} (expected `on call` or `on handler`)")
             return None
@@ -120,6 +134,9 @@ class _Builder:
         for adv in r.advice:
             kind = type(adv).__name__
             pos = _pos(adv, self.file)
+            if kind == "UnknownAdvice" and adv.kind in ("before", "after"):
+                self.malformed(adv, adv.kind, "a hook, PKG.Func")
+                continue
             if kind == "UnknownAdvice":
                 self.error(pos, "unknown-advice", f"unknown advice {adv.kind!r} (expected `before HOOK` or `after HOOK`)")
                 continue

@@ -21,15 +21,12 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from compiler.build import goargs, workspace
+from compiler.build import goargs
 from compiler.golist import Build, GoListError, go_env, go_list
-from compiler.graph import RuleGraph
-from compiler.plan import PLAN_DIR_ENV
-from compiler.planner import Summary, write_plan
-from compiler.resolve import resolve, runtime_dir
+from compiler.paths import PLAN_DIR_ENV, RUNTIME_DIR
+from compiler.plan import Summary
 from ruledsl.diagnostics import RuleError
-from ruledsl.load import load_rules
-from ruledsl.model import Plugin
+from ruledsl.load import rule_files
 
 SUPPORTED_GO = ((1, 25), (1, 26))  # oldest and newest Go release rulec is tested with
 _ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK"]
@@ -100,7 +97,7 @@ class Driver:
         for part in (
             _tree_digest(code / "compiler", (".py",)),
             _tree_digest(code / "ruledsl", (".py", ".tx")),
-            _tree_digest(runtime_dir(), (".go", ".mod", ".sum")),
+            _tree_digest(Path(RUNTIME_DIR), (".go", ".mod", ".sum")),
             plugins_digest,
             json.dumps(env, sort_keys=True),
             json.dumps([self.args.command, self.args.load_flags, self.args.packages, self.cwd, self.args.own]),
@@ -128,17 +125,19 @@ class Driver:
         go_version = _check_go(env["GOVERSION"])
         if not env.get("GOMOD") or env["GOMOD"] == os.devnull:
             raise BuildError("rulec builds Go modules: no go.mod found here (run `go mod init` first)")
-        plugins = load_rules(self.rule_paths)  # raises RuleError
         user_modfile = self.args.own.get("modfile") or env["GOMOD"]
         user_modfile = os.path.join(self.cwd, user_modfile)
-        key = self._key(env, user_modfile, "".join(p.digest for p in plugins))
+        rules = hashlib.sha256()
+        for f in rule_files(self.rule_paths):
+            rules.update(str(f).encode() + b"\0" + f.read_bytes())
+        key = self._key(env, user_modfile, rules.hexdigest())
         plan_dir = cache_root() / "plans" / key
         if (plan_dir / "summary.json").exists():
             return Prepared(plan_dir, Summary.from_json((plan_dir / "summary.json").read_text()))
         plan_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=key + ".", dir=plan_dir.parent))
         try:
-            summary = self._plan(plugins, go_version, user_modfile, tmp, plan_dir)
+            summary = self._plan(go_version, user_modfile, tmp, plan_dir)
             try:
                 tmp.rename(plan_dir)
             except OSError:  # another build wrote the same plan first
@@ -148,7 +147,16 @@ class Driver:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
 
-    def _plan(self, plugins: list[Plugin], go_version: str, user_modfile: str, tmp: Path, final: Path) -> Summary:
+    def _plan(self, go_version: str, user_modfile: str, tmp: Path, final: Path) -> Summary:
+        # The planning stages load textX, networkx and tree-sitter: imported
+        # here so that a build whose plan is cached never pays for them.
+        from compiler.build import workspace
+        from compiler.graph import RuleGraph
+        from compiler.planner import write_plan
+        from compiler.resolve import resolve
+        from ruledsl.load import load_rules
+
+        plugins = load_rules(self.rule_paths)  # raises RuleError
         graph = RuleGraph(plugins)
         res = resolve(graph, build := self._list(go_version, self.args.own.get("modfile")))
         upgraded: list[str] = []

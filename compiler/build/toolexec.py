@@ -19,17 +19,16 @@ def main() -> None:
         sys.exit("rulec toolexec: no tool to run")
     tool = argv[0]
     if os.path.basename(tool).split(".")[0] == "compile" and "-V=full" not in argv:
-        plan_dir = os.environ.get("RULEC_PLAN_DIR")
+        sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        from compiler.paths import PLAN_DIR_ENV, package_file
+
+        plan_dir = os.environ.get(PLAN_DIR_ENV)
         package = os.environ.get("TOOLEXEC_IMPORTPATH", "").split(" ", 1)[0]
-        if plan_dir and package:
-            sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-            from compiler.plan import package_file
+        planned = package_file(plan_dir, package) if plan_dir and package else ""
+        if planned and os.path.exists(planned):
+            from compiler.build.compile import rewrite_args
 
-            planned = package_file(plan_dir, package)
-            if os.path.exists(planned):
-                from compiler.build.compile import rewrite_args
-
-                argv = rewrite_args(argv, planned, package)
+            argv = rewrite_args(argv, planned, package)
     os.execv(tool, argv)
 
 

@@ -1,0 +1,16 @@
+"""Where things are: rulec's runtime, and a package's plan inside a plan dir.
+
+Imports nothing but os: the toolexec pass-through path reads it on every
+tool invocation of a build.
+"""
+
+import os
+
+RUNTIME_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "runtime-go")
+PLAN_DIR_ENV = "RULEC_PLAN_DIR"
+
+
+def package_file(plan_dir: str, import_path: str) -> str:
+    """Where a package's plan lives; one stat tells whether it is planned."""
+    name = import_path.replace("%", "%25").replace("/", "%2F")
+    return os.path.join(plan_dir, "packages", name + ".json")
