@@ -14,7 +14,7 @@ from pathlib import Path
 from compiler import resolve
 from compiler.golist import GoListError, go_env
 from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import MAIN_PACKAGE, Plugin, Rule
+from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, Plugin, Rule
 from ruledsl.versions import VersionError, version_key
 
 
@@ -52,7 +52,9 @@ def _check_rule(plugin: Plugin, rule: Rule, env: dict[str, str], out: list[Diagn
             continue
         decl = resolve.find_hook(ref)
         if decl is None:
-            out.append(Diagnostic(ref.pos, "unknown-hook", f"hook {ref} does not exist in runtime-go ({resolve.hook_dir(ref)})"))
+            where = resolve.hook_dir(ref)
+            detail = f"in runtime-go ({where})" if where else f"(hooks must live under {RUNTIME_MODULE})"
+            out.append(Diagnostic(ref.pos, "unknown-hook", f"hook {ref} does not exist {detail}"))
         hooks[ref] = decl
     target = rule.joinpoint.target
     if target.package == MAIN_PACKAGE:

@@ -103,10 +103,14 @@ def go_list(args: list[str], go_version: str, env: dict[str, str], cwd: str) -> 
             test_go_files=tuple(raw.get("TestGoFiles", ())),
             xtest_go_files=tuple(raw.get("XTestGoFiles", ())),
         )
-        # Test variants compile the same source as the package itself plus its
-        # tests; the plain entry is the one the plan needs.
-        if pkg.path not in build.packages or pkg.import_path == pkg.path:
-            build.packages[pkg.path] = pkg
+        # With -test, the go command also lists each package's test variants
+        # ("p [p.test]"), external test packages ("p_test [p.test]") and the
+        # generated test main ("p.test"); they compile the plain package's
+        # files, the test files and generated code, so the plan keys on the
+        # plain entry alone.
+        if pkg.import_path != pkg.path or raw.get("ForTest") or pkg.path.endswith(".test"):
+            continue
+        build.packages[pkg.path] = pkg
     return build
 
 

@@ -1,0 +1,119 @@
+"""`rulec test` and `rulec run` instrument like `rulec build`: spans from a
+test binary (flushed on its os.Exit) and from `go run` (flushed when main returns)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support.gomod import rulec
+
+from view.receiver import OtlpReceiver
+from view.spans import Span
+
+pytestmark = pytest.mark.e2e
+
+GO_MOD = "module example.com/pingpong\n\ngo 1.23\n"
+
+# A server and a client in one process: the client span must parent the server span.
+PINGPONG = """package pingpong
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+)
+
+func PingPong(path string) (string, error) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ping/{n}", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "pong %s", r.PathValue("n"))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + path)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return string(body), err
+}
+"""
+
+TEST = """package pingpong
+
+import "testing"
+
+func TestPingPong(t *testing.T) {
+	got, err := PingPong("/ping/7")
+	if err != nil || got != "pong 7" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+}
+"""
+
+MAIN = """package main
+
+import (
+	"fmt"
+	"os"
+
+	"example.com/pingpong"
+)
+
+func main() {
+	got, err := pingpong.PingPong("/ping/" + os.Args[1])
+	fmt.Println(got, err)
+}
+"""
+
+
+@pytest.fixture
+def module(tmp_path: Path) -> Path:
+    root = tmp_path / "pingpong"
+    (root / "cmd" / "pp").mkdir(parents=True)
+    (root / "go.mod").write_text(GO_MOD)
+    (root / "pingpong.go").write_text(PINGPONG)
+    (root / "pingpong_test.go").write_text(TEST)
+    (root / "cmd" / "pp" / "main.go").write_text(MAIN)
+    return root
+
+
+def _linked_pair(receiver: OtlpReceiver, path: str, service: str) -> tuple[Span, Span]:
+    def pair(spans: list[Span]) -> list[Span]:
+        return [
+            s for s in spans if s.service_name == service and s.attributes.get("url.path", s.attributes.get("url.full", "")).endswith(path)
+        ]
+
+    spans = pair(receiver.wait_for(lambda got: len(pair(got)) >= 2, timeout=20))
+    server = next(s for s in spans if s.kind == "SERVER")
+    client = next(s for s in spans if s.kind == "CLIENT")
+    assert server.trace_id == client.trace_id and server.parent_span_id == client.span_id
+    assert server.name == "GET /ping/{n}"
+    return client, server
+
+
+def test_rulec_test_traces_the_tests(module: Path, receiver: OtlpReceiver) -> None:
+    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_SERVICE_NAME": "pingpong-test"}
+    proc = rulec("test", "-count=1", "-run", "TestPingPong", "./...", cwd=module, env=otel)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ok  \texample.com/pingpong" in proc.stdout
+    assert "rulec: instrumented" in proc.stderr
+    _linked_pair(receiver, "/ping/7", "pingpong-test")
+
+
+def test_rulec_run_passes_program_arguments(module: Path, receiver: OtlpReceiver) -> None:
+    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_SERVICE_NAME": "pingpong-run"}
+    proc = rulec("run", "./cmd/pp", "42", cwd=module, env=otel)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "pong 42 <nil>"
+    _linked_pair(receiver, "/ping/42", "pingpong-run")
+
+
+def test_failing_test_keeps_go_test_exit_status(module: Path) -> None:
+    (module / "pingpong_test.go").write_text(TEST.replace('"pong 7"', '"pong 8"'))
+    proc = rulec("test", "-count=1", ".", cwd=module)
+    assert proc.returncode == 1
+    assert "--- FAIL: TestPingPong" in proc.stdout
