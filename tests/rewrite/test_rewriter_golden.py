@@ -60,8 +60,18 @@ def rewrite(case: str, display: str = DISPLAY) -> bytes:
 
 
 def test_cases_are_all_there() -> None:
-    for case in ("method_state", "unnamed_params", "blank_params", "unnamed_single_result", "multiple_unnamed_results",
-                 "named_results", "generic", "same_line_body", "variadic", "missing_function"):
+    for case in (
+        "method_state",
+        "unnamed_params",
+        "blank_params",
+        "unnamed_single_result",
+        "multiple_unnamed_results",
+        "named_results",
+        "generic",
+        "same_line_body",
+        "variadic",
+        "missing_function",
+    ):
         assert case in ALL_CASES
     for case in ALL_CASES:
         assert (CASES / case / "input.go").is_file() and (CASES / case / "edits.json").is_file(), case
@@ -104,7 +114,7 @@ def test_every_line_stays_where_it_was(case: str) -> None:
         line_end = source.find(b"\n", decl.body_open)
         rest = source[decl.body_open + 1 : line_end if line_end >= 0 else len(source)]
         assert body[brace_line - 1].endswith(f"/*line {DISPLAY}:{brace_line}:{col}*/".encode() + rest), body[brace_line - 1]
-    for i, (before, after) in enumerate(zip(src_lines, body), start=1):
+    for i, (before, after) in enumerate(zip(src_lines, body, strict=True), start=1):
         if i not in touched:
             assert before == after, f"line {i} changed: {before!r} -> {after!r}"
 

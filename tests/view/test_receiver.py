@@ -48,14 +48,10 @@ def _kv(key: str, value: object) -> KeyValue:
     return kv
 
 
-def make_request(
-    span_id: str = "b7ad6b7169203331", name: str = "GET /orders/{id}"
-) -> ExportTraceServiceRequest:
+def make_request(span_id: str = "b7ad6b7169203331", name: str = "GET /orders/{id}") -> ExportTraceServiceRequest:
     request = ExportTraceServiceRequest()
     resource_spans = request.resource_spans.add()
-    resource_spans.resource.attributes.extend(
-        [_kv("service.name", "backend"), _kv("service.version", "1.2.3")]
-    )
+    resource_spans.resource.attributes.extend([_kv("service.name", "backend"), _kv("service.version", "1.2.3")])
     scope_spans = resource_spans.scope_spans.add()
     scope_spans.scope.name = "rulec/net/http"
     span = scope_spans.spans.add(
@@ -145,9 +141,7 @@ def test_json_export_uses_hex_ids(receiver: OtlpReceiver) -> None:
     json_span["kind"] = 3  # enums are integers in OTLP/JSON
     json_span["futureField"] = "ignored"
 
-    status, content_type, body = post(
-        receiver, json.dumps(document).encode(), "application/json"
-    )
+    status, content_type, body = post(receiver, json.dumps(document).encode(), "application/json")
 
     assert (status, content_type) == (200, "application/json")
     assert json.loads(body) == {}
@@ -191,11 +185,7 @@ def test_malformed_body_is_400_and_keeps_earlier_spans(
     status, reply_type, reply = post(receiver, body, content_type, headers=headers)
 
     assert status == 400
-    error = (
-        json_format.Parse(reply, Status())
-        if reply_type == "application/json"
-        else Status.FromString(reply)
-    )
+    error = json_format.Parse(reply, Status()) if reply_type == "application/json" else Status.FromString(reply)
     assert error.code == 3  # INVALID_ARGUMENT
     assert "cannot decode" in error.message or "gzip" in error.message
     assert receiver.malformed_requests == 1
@@ -203,9 +193,7 @@ def test_malformed_body_is_400_and_keeps_earlier_spans(
 
 
 def test_unknown_path_is_404(receiver: OtlpReceiver) -> None:
-    status, _, body = post(
-        receiver, make_request().SerializeToString(), path="/v1/other"
-    )
+    status, _, body = post(receiver, make_request().SerializeToString(), path="/v1/other")
 
     assert status == 404
     assert Status.FromString(body).code == 5
@@ -219,9 +207,7 @@ def test_unknown_content_type_is_415(receiver: OtlpReceiver) -> None:
 
 
 @pytest.mark.parametrize("path", ["/v1/metrics", "/v1/logs"])
-def test_metrics_and_logs_are_accepted_and_dropped(
-    receiver: OtlpReceiver, path: str
-) -> None:
+def test_metrics_and_logs_are_accepted_and_dropped(receiver: OtlpReceiver, path: str) -> None:
     status, _, _ = post(receiver, b"", path=path)
 
     assert status == 200
@@ -250,9 +236,7 @@ def test_keep_alive_connection_serves_several_requests(receiver: OtlpReceiver) -
     ]
 
 
-@pytest.mark.parametrize(
-    "compression", [grpc.Compression.NoCompression, grpc.Compression.Gzip]
-)
+@pytest.mark.parametrize("compression", [grpc.Compression.NoCompression, grpc.Compression.Gzip])
 def test_grpc_export(receiver: OtlpReceiver, compression: grpc.Compression) -> None:
     with grpc.insecure_channel(receiver.grpc_target) as channel:
         stub = trace_service_pb2_grpc.TraceServiceStub(channel)
@@ -286,9 +270,7 @@ def test_wait_for_timeout_dumps_what_was_received(receiver: OtlpReceiver) -> Non
     post(receiver, b"\xff", "application/x-protobuf")
 
     with pytest.raises(TimeoutError) as raised:
-        receiver.wait_for(
-            lambda spans: any(s.kind == "CLIENT" for s in spans), timeout=0.2
-        )
+        receiver.wait_for(lambda spans: any(s.kind == "CLIENT" for s in spans), timeout=0.2)
 
     message = str(raised.value)
     assert "received 1 span(s), 1 malformed request(s)" in message

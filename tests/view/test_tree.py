@@ -10,9 +10,7 @@ T2 = "22222222222222222222222222222222"
 MS = 1_000_000
 
 
-def span(
-    span_id: str, parent: str = "", start_ms: int = 0, trace: str = T1, **fields: object
-) -> Span:
+def span(span_id: str, parent: str = "", start_ms: int = 0, trace: str = T1, **fields: object) -> Span:
     defaults: dict[str, object] = {
         "name": f"op-{span_id}",
         "kind": "INTERNAL",
@@ -79,10 +77,7 @@ def test_http_call_chain_is_indented_with_key_attributes() -> None:
             "  frontend  SERVER  GET /checkout/{id}  [OK]  12.50 ms  http.route=/checkout/{id}",
             "    frontend  CLIENT  GET  [UNSET]  9.00 ms  url.full=http://127.0.0.1:8081/orders/7",
             "      event  exception  exception.message=boom",
-            (
-                "      backend  SERVER  GET /orders/{id}  [ERROR: db down]  7.00 ms  "
-                "http.route=/orders/{id} http.response.status_code=500"
-            ),
+            ("      backend  SERVER  GET /orders/{id}  [ERROR: db down]  7.00 ms  http.route=/orders/{id} http.response.status_code=500"),
         ]
     )
 
