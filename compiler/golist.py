@@ -12,9 +12,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 
-_FIELDS = (
-    "ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,Standard,DepOnly,ForTest,Module,Error,DepsErrors,Incomplete"
-)
+_FIELDS = "ImportPath,Name,Dir,GoFiles,CgoFiles,Imports,Standard,DepOnly,ForTest,Module,Error"
 
 
 class GoListError(Exception):
@@ -25,8 +23,6 @@ class GoListError(Exception):
 class Module:
     path: str
     version: str  # "" for the main module and local replacements
-    dir: str
-    main: bool = False
     replaced_by_dir: bool = False
 
 
@@ -40,8 +36,6 @@ class Package:
     standard: bool
     root: bool  # named on the command line (or its test), not only a dependency
     module: Module | None
-    test_go_files: tuple[str, ...] = ()
-    xtest_go_files: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -69,9 +63,8 @@ def _module(raw: dict | None) -> Module | None:
         return None
     rep = raw.get("Replace")
     if rep:
-        by_dir = not rep.get("Version")
-        return Module(raw["Path"], rep.get("Version", ""), rep.get("Dir", ""), raw.get("Main", False), by_dir)
-    return Module(raw["Path"], raw.get("Version", ""), raw.get("Dir", ""), raw.get("Main", False))
+        return Module(raw["Path"], rep.get("Version", ""), replaced_by_dir=not rep.get("Version"))
+    return Module(raw["Path"], raw.get("Version", ""))
 
 
 def go_list(args: list[str], go_version: str, env: dict[str, str], cwd: str) -> Build:
@@ -100,8 +93,6 @@ def go_list(args: list[str], go_version: str, env: dict[str, str], cwd: str) -> 
             standard=raw.get("Standard", False),
             root=not raw.get("DepOnly", False),
             module=_module(raw.get("Module")),
-            test_go_files=tuple(raw.get("TestGoFiles", ())),
-            xtest_go_files=tuple(raw.get("XTestGoFiles", ())),
         )
         # With -test, the go command also lists each package's test variants
         # ("p [p.test]"), external test packages ("p_test [p.test]") and the
