@@ -14,7 +14,7 @@ from pathlib import Path
 from compiler import resolve
 from compiler.golist import GoListError, go_env
 from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, Plugin, Rule
+from ruledsl.model import MAIN_PACKAGE, Plugin, Rule
 from ruledsl.versions import VersionError, version_key
 
 
@@ -46,16 +46,8 @@ def _package_source(plugin: Plugin, package: str, env: dict[str, str]) -> Path |
 
 
 def _check_rule(plugin: Plugin, rule: Rule, env: dict[str, str], out: list[Diagnostic]) -> None:
-    hooks = {}
-    for ref in (rule.before, rule.after):
-        if ref is None:
-            continue
-        decl = resolve.find_hook(ref)
-        if decl is None:
-            where = resolve.hook_dir(ref)
-            detail = f"in runtime-go ({where})" if where else f"(hooks must live under {RUNTIME_MODULE})"
-            out.append(Diagnostic(ref.pos, "unknown-hook", f"hook {ref} does not exist {detail}"))
-        hooks[ref] = decl
+    before, after, diags = resolve.find_hooks(rule)
+    out.extend(diags)
     target = rule.joinpoint.target
     if target.package == MAIN_PACKAGE:
         return
@@ -72,9 +64,9 @@ def _check_rule(plugin: Plugin, rule: Rule, env: dict[str, str], out: list[Diagn
     if found is None:
         out.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {src}"))
         return
-    if any(v is None for v in hooks.values()):
+    if diags:
         return
-    fitted = resolve.fit_hooks(rule, found[1], hooks.get(rule.before), hooks.get(rule.after))
+    fitted = resolve.fit_hooks(rule, found[1], before.decl if before else None, after.decl if after else None)
     if isinstance(fitted, Diagnostic):
         out.append(fitted)
 

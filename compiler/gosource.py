@@ -39,7 +39,7 @@ class Param:
     variadic: bool = False
     # Byte offsets for the rewriter: the name's span, or where a name would go.
     name_span: tuple[int, int] | None = None
-    type_start: int = 0
+    name_at: int = 0
 
     @property
     def usable(self) -> bool:
@@ -132,10 +132,12 @@ def _params(plist: Node, imports: dict[str, str], package: str, tparams: frozens
         typ = _collapse(_text(tnode))
         canon = canonical_type(tnode, imports, package, tparams)
         names = decl.children_by_field_name("name")
+        # A name goes before the type, or before the `...` of a variadic one.
+        name_at = next((c.start_byte for c in decl.children if c.type == "..."), tnode.start_byte)
         if not names:
-            out.append(Param(None, typ, canon, variadic, None, tnode.start_byte))
+            out.append(Param(None, typ, canon, variadic, None, name_at))
         for n in names:
-            out.append(Param(_text(n), typ, canon, variadic, (n.start_byte, n.end_byte), tnode.start_byte))
+            out.append(Param(_text(n), typ, canon, variadic, (n.start_byte, n.end_byte), name_at))
     return tuple(out)
 
 

@@ -157,24 +157,18 @@ def fit_hooks(
     return before_args, after_args, state
 
 
-def _hooks(rule: Rule) -> tuple[Hook | None, Hook | None, list[Diagnostic]]:
+def find_hooks(rule: Rule) -> tuple[Hook | None, Hook | None, list[Diagnostic]]:
+    """The rule's before and after hooks, and a diagnostic for each one missing."""
     out: list[Hook | None] = []
     diags = []
     for ref in (rule.before, rule.after):
-        if ref is None:
-            out.append(None)
-            continue
-        decl = find_hook(ref)
-        if decl is None:
+        decl = find_hook(ref) if ref is not None else None
+        if ref is not None and (decl is None or decl.recv_type is not None):
             where = hook_dir(ref)
-            detail = f"no func {ref.name} in {where}" if where else "hooks must live under " + RUNTIME_MODULE
-            diags.append(Diagnostic(ref.pos, "unknown-hook", f"hook {ref} does not exist ({detail})"))
-            out.append(None)
-        elif decl.recv_type is not None:
-            diags.append(Diagnostic(ref.pos, "unknown-hook", f"hook {ref} must be a function, not a method"))
-            out.append(None)
-        else:
-            out.append(Hook(ref, decl))
+            detail = f"in runtime-go ({where})" if where else f"(hooks must live under {RUNTIME_MODULE})"
+            diags.append(Diagnostic(ref.pos, "unknown-hook", f"hook {ref} does not exist {detail}"))
+            decl = None
+        out.append(Hook(ref, decl) if ref is not None and decl is not None else None)
     return out[0], out[1], diags
 
 
@@ -229,7 +223,7 @@ def resolve(graph: RuleGraph, build: Build) -> Resolution:
         if not packages:
             graph.mark(rule, False, f"package {target.package} is not in the build")
             continue
-        before, after, diags = _hooks(rule)
+        before, after, diags = find_hooks(rule)
         if diags:
             res.diagnostics.extend(diags)
             graph.mark(rule, False, "its hooks are missing")

@@ -65,7 +65,7 @@ def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...],
     names: dict[str, str | None] = {
         "recv": _name_for(decl.recv, "recv", "recv" in specs, edits) if decl.recv else None,
     }
-    _name_list(decl.params, "p", any(s.startswith("p") for s in specs), names, edits, source)
+    _name_list(decl.params, "p", any(s.startswith("p") for s in specs), names, edits)
     if any(s.startswith("r") and s != "recv" for s in specs):
         _name_results(decl, names, edits)
 
@@ -100,27 +100,22 @@ def _arg(spec: str, names: dict[str, str | None]) -> str:
     return "&" + name if pointer else name
 
 
-def _name_for(param: gosource.Param, generated: str, needed: bool, edits: list[_Edit], source: bytes = b"") -> str | None:
+def _name_for(param: gosource.Param, generated: str, needed: bool, edits: list[_Edit]) -> str | None:
     if param.usable or not needed:
         return param.name
     new = PREFIX + generated
     if param.name_span is not None:  # `_`
         edits.append(_Edit(*param.name_span, new))
     else:
-        at = param.type_start
-        if param.variadic:  # type_start is the T of `...T`; the name goes before the `...`
-            at = source.rfind(b"...", 0, at)
-        edits.append(_Edit(at, at, new + " "))
+        edits.append(_Edit(param.name_at, param.name_at, new + " "))
     return new
 
 
-def _name_list(
-    params: tuple[gosource.Param, ...], letter: str, needed: bool, names: dict[str, str | None], edits: list[_Edit], source: bytes = b""
-) -> None:
+def _name_list(params: tuple[gosource.Param, ...], letter: str, needed: bool, names: dict[str, str | None], edits: list[_Edit]) -> None:
     # Go names all parameters of a list or none, so an unnamed list gets a
     # name for each; `_` names are replaced one by one.
     for i, p in enumerate(params):
-        names[f"{letter}{i}"] = _name_for(p, f"{letter}{i}", needed, edits, source)
+        names[f"{letter}{i}"] = _name_for(p, f"{letter}{i}", needed, edits)
 
 
 def _name_results(decl: gosource.FuncDecl, names: dict[str, str | None], edits: list[_Edit]) -> None:
