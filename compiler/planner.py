@@ -35,7 +35,8 @@ def rewriter_version() -> str:
     return h.hexdigest()[:16]
 
 
-def _edits(advice: list[Advice]) -> dict[str, tuple[FuncEdit, ...]]:
+def func_edits(advice: list[Advice]) -> dict[str, tuple[FuncEdit, ...]]:
+    """The rewriter's edits per file, advice on one function in rule order."""
     by_func: dict[tuple[str, str | None, str], list[Advice]] = defaultdict(list)
     for a in advice:
         by_func[(a.file, a.decl.recv_type, a.decl.name)].append(a)
@@ -79,7 +80,7 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> 
     for path in sorted(set(by_pkg) | (set(roots) if hook_packages else set())):
         pkg = build.packages[path]
         advice = by_pkg.get(path, [])
-        edits = _edits(advice)
+        edits = func_edits(advice)
         blank = _root_imports(pkg, hook_packages) if path in roots else []
         body = json.dumps({"v": version, "edits": PackagePlan(path, "", edits).to_json(), "blank": blank})
         digest = hashlib.sha256(body.encode()).hexdigest()[:16]

@@ -1,0 +1,114 @@
+"""The generated bridge, compiled and run for real: a hook that panics is
+contained by its wrapper and counted by the runtime, the program carries on,
+and a panic of the program's own passes through the advice untouched."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from compiler import gosource, trampoline
+from compiler.paths import RUNTIME_DIR
+from compiler.planner import func_edits
+from compiler.resolve import Advice, Hook, fit_hooks
+from compiler.rewrite.rewriter import rewrite_file
+from ruledsl.diagnostics import Pos
+from ruledsl.model import FuncTarget, HookRef, JoinPoint, Rule
+
+TARGET = """package shop
+
+import "errors"
+
+func Charge(amount int) (int, error) {
+	if amount < 0 {
+		panic("negative amount")
+	}
+	if amount == 0 {
+		return 0, errors.New("nothing to charge")
+	}
+	return amount * 2, nil
+}
+"""
+
+HOOKS = """package hooks
+
+import "fmt"
+
+func Before(amount *int) any {
+	if *amount == 13 {
+		panic("hook exploded")
+	}
+	return *amount
+}
+
+func After(state any, n int, err error) {
+	fmt.Printf("after %v -> %d %v\\n", state, n, err)
+}
+"""
+
+MAIN = """package main
+
+import (
+	"fmt"
+
+	"example.com/app/shop"
+	"rulec.dev/runtime/core"
+	_ "example.com/app/hooks"
+)
+
+func main() {
+	n, err := shop.Charge(13)
+	fmt.Printf("charged %d %v, hook panics %d\\n", n, err, core.HookPanics())
+	defer func() { fmt.Printf("recovered %v\\n", recover()) }()
+	shop.Charge(-1)
+}
+"""
+
+
+def _advice(target_src: bytes) -> Advice:
+    pos = Pos("t.gorule", 1, 1)
+    rule = Rule(
+        "shop",
+        "charge",
+        JoinPoint("call", FuncTarget("example.com/app/shop", "Charge"), pos),
+        HookRef("example.com/app/hooks", "Before", pos),
+        HookRef("example.com/app/hooks", "After", pos),
+        pos,
+    )
+    hooks = gosource.parse(HOOKS.encode(), "example.com/app/hooks")
+    before = Hook(rule.before, hooks.find(None, "Before"))
+    after = Hook(rule.after, hooks.find(None, "After"))
+    decl = gosource.parse(target_src, "example.com/app/shop").find(None, "Charge")
+    before_args, after_args, state = fit_hooks(rule, decl, before.decl, after.decl)
+    return Advice(rule, "example.com/app/shop", "shop", "shop.go", decl, before, after, before_args, after_args, state)
+
+
+@pytest.mark.e2e
+def test_hook_panic_is_contained_and_user_panic_passes_through(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    for d in ("shop", "hooks"):
+        (app / d).mkdir(parents=True)
+    advice = _advice(TARGET.encode())
+    edits = func_edits([advice])["shop.go"]
+    (app / "shop" / "shop.go").write_bytes(rewrite_file(TARGET.encode(), edits, "example.com/app/shop", str(app / "shop" / "shop.go")))
+    (app / "shop" / "zz_rulec_generated.go").write_text(trampoline.generate("example.com/app/shop", "shop", [advice], [], "test"))
+    (app / "hooks" / "hooks.go").write_text(HOOKS)
+    (app / "main.go").write_text(MAIN)
+    (app / "go.mod").write_text(
+        f"module example.com/app\n\ngo 1.23\n\nrequire rulec.dev/runtime v0.0.0\n\nreplace rulec.dev/runtime => {RUNTIME_DIR}\n"
+    )
+    (app / "go.sum").write_text(Path(RUNTIME_DIR, "go.sum").read_text())
+    env = {**os.environ, "OTEL_TRACES_EXPORTER": "none", "GOFLAGS": "-mod=mod"}
+    proc = subprocess.run(["go", "run", "."], cwd=app, capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    # The before hook panicked: the call still ran (13*2) and the after hook saw a nil state.
+    assert lines[0] == "after <nil> -> 26 <nil>"
+    assert lines[1] == "charged 26 <nil>, hook panics 1"
+    # The program's own panic ran the after hook and reached the program's recover.
+    assert lines[2] == "after -1 -> 0 <nil>"
+    assert lines[3] == "recovered negative amount"
+    assert "hook exploded" in proc.stderr  # logged once, with the hook's name
