@@ -73,6 +73,26 @@ def _source_signature(module_root: Path) -> str:
     return h.hexdigest()
 
 
+def _local_replacements(modfile: str, root: Path) -> list[Path]:
+    """Directories that go.mod's `replace` directives point at."""
+    if not os.path.exists(modfile):
+        return []
+    text = Path(modfile).read_text()
+    if "replace" not in text:  # the common case costs no go command
+        return []
+    proc = subprocess.run(["go", "mod", "edit", "-json", modfile], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return []  # the build itself will report the broken go.mod
+    dirs = []
+    for r in json.loads(proc.stdout).get("Replace") or []:
+        new = r["New"]
+        if not new.get("Version"):  # a directory, not a module version
+            d = (root / new["Path"]).resolve()
+            if d.is_dir():
+                dirs.append(d)
+    return dirs
+
+
 @dataclass
 class Prepared:
     plan_dir: Path
@@ -105,7 +125,11 @@ class Driver:
             h.update(part.encode())
         for f in (modfile, modfile[: -len(".mod")] + ".sum"):
             h.update(Path(f).read_bytes() if os.path.exists(f) else b"-")
-        h.update(_source_signature(Path(env["GOMOD"]).parent).encode())
+        # The Go files whose imports decide the build: the main module's, and
+        # those of modules it replaces with a local directory.
+        root = Path(env["GOMOD"]).parent
+        for d in [root, *_local_replacements(modfile, root)]:
+            h.update(_source_signature(d).encode())
         return h.hexdigest()[:24]
 
     def _list(self, go_version: str, modfile: str | None, extra: list[str] = ()) -> Build:

@@ -112,3 +112,29 @@ def test_edited_rule_recompiles_only_its_targets(module: Path, tmp_path: Path) -
     # Packages net/http does not reach are not rebuilt: not the lifecycle
     # targets, nor anything below net/http.
     assert compiled.isdisjoint({"os", "os/signal", "fmt", "strings", "encoding/json", "net", "crypto/tls"})
+
+
+def _plan_key(stderr: str) -> str:
+    return re.search(r"/plans/([0-9a-f]+)/go\.mod", stderr).group(1)
+
+
+def test_plan_follows_a_locally_replaced_module(tmp_path: Path) -> None:
+    lib, app = tmp_path / "lib", tmp_path / "app"
+    lib.mkdir()
+    app.mkdir()
+    (lib / "go.mod").write_text("module example.com/lib\n\ngo 1.23\n")
+    (lib / "lib.go").write_text('package lib\n\nfunc Name() string { return "lib" }\n')
+    (app / "go.mod").write_text(
+        "module example.com/app\n\ngo 1.23\n\nrequire example.com/lib v0.0.0\n\nreplace example.com/lib => ../lib\n"
+    )
+    (app / "main.go").write_text('package main\n\nimport "example.com/lib"\n\nfunc main() { println(lib.Name()) }\n')
+    out = str(tmp_path / "bin")
+    first = rulec("build", "-v", "-o", out, ".", cwd=app)
+    again = rulec("build", "-v", "-o", out, ".", cwd=app)
+    assert first.returncode == again.returncode == 0, first.stderr
+    assert _plan_key(first.stderr) == _plan_key(again.stderr)
+    # The replaced module's imports can change what the build contains: a new plan.
+    (lib / "lib.go").write_text('package lib\n\nimport "os"\n\nfunc Name() string { return os.Args[0] }\n')
+    edited = rulec("build", "-v", "-o", out, ".", cwd=app)
+    assert edited.returncode == 0, edited.stderr
+    assert _plan_key(edited.stderr) != _plan_key(first.stderr)
