@@ -12,7 +12,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 
-_FIELDS = "ImportPath,Name,Dir,GoFiles,CgoFiles,Imports,Standard,DepOnly,ForTest,Module,Error"
+_FIELDS = "ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,Standard,DepOnly,ForTest,Module,Error"
 
 
 class GoListError(Exception):
@@ -36,6 +36,9 @@ class Package:
     standard: bool
     root: bool  # named on the command line (or its test), not only a dependency
     module: Module | None
+    # The package clause of a _test.go file for this directory, when it has
+    # tests: the package's own name, or NAME_test when it has only external tests.
+    test_package: str | None = None
 
     @property
     def path(self) -> str:
@@ -93,6 +96,9 @@ def go_list(args: list[str], go_version: str, env: dict[str, str], cwd: str) -> 
             standard=raw.get("Standard", False),
             root=not raw.get("DepOnly", False),
             module=_module(raw.get("Module")),
+            test_package=(
+                raw.get("Name") if raw.get("TestGoFiles") else raw.get("Name", "") + "_test" if raw.get("XTestGoFiles") else None
+            ),
         )
         # With -test, the go command also lists each package's test variants
         # ("p [p.test]"), external test packages ("p_test [p.test]") and the

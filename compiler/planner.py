@@ -22,6 +22,8 @@ from compiler.resolve import Advice, Resolution
 from ruledsl.model import RUNTIME_MODULE
 
 GENERATED_FILE = "zz_rulec_generated.go"
+# For a root with tests but no other Go file, so that its test binary links the runtime.
+GENERATED_TEST_FILE = "zz_rulec_generated_test.go"
 CORE_PACKAGE = RUNTIME_MODULE + "/core"
 # The rewriter's own code: a change to it must rebuild every advised package.
 _REWRITER_FILES = ("rewrite/rewriter.py", "gosource.py", "plan.py", "trampoline.py")
@@ -72,7 +74,7 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> 
     for a in res.advice:
         by_pkg[a.package].append(a)
     hook_packages = sorted(set(res.graph.hook_packages()) | {CORE_PACKAGE}) if res.advice else []
-    roots = {p.path: p for p in build.roots() if not p.standard and p.go_files}
+    roots = {p.path: p for p in build.roots() if not p.standard and (p.go_files or p.test_package)}
     version = rewriter_version()
     overlay: dict[str, str] = {}
     summary = Summary(plugins=res.graph.plugins_of(a.rule for a in res.advice))
@@ -84,10 +86,11 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> 
         blank = _root_imports(pkg, hook_packages) if path in roots else []
         body = json.dumps({"v": version, "edits": PackagePlan(path, "", edits).to_json(), "blank": blank})
         digest = hashlib.sha256(body.encode()).hexdigest()[:16]
-        text = trampoline.generate(path, pkg.name, advice, blank, digest)
+        test_only = not pkg.go_files
+        text = trampoline.generate(path, pkg.test_package if test_only else pkg.name, advice, blank, digest)
         generated = os.path.join("overlay", path.replace("/", "%2F") + ".go")
         Path(plan_dir, generated).write_text(text)
-        overlay[os.path.join(pkg.dir, GENERATED_FILE)] = os.path.join(final_dir, generated)
+        overlay[os.path.join(pkg.dir, GENERATED_TEST_FILE if test_only else GENERATED_FILE)] = os.path.join(final_dir, generated)
         if edits:
             Path(package_file(plan_dir, path)).write_text(PackagePlan(path, digest, edits).to_json())
             summary.packages[path] = [f"{e.label()}: {', '.join(c.rule for c in e.calls)}" for es in edits.values() for e in es]

@@ -117,3 +117,26 @@ def test_failing_test_keeps_go_test_exit_status(module: Path) -> None:
     proc = rulec("test", "-count=1", ".", cwd=module)
     assert proc.returncode == 1
     assert "--- FAIL: TestPingPong" in proc.stdout
+
+
+def test_packages_with_only_tests_link_the_runtime(module: Path, receiver: OtlpReceiver) -> None:
+    # Integration-test directories often hold nothing but _test.go files:
+    # their test binaries link the instrumented net/http, so they need the runtime.
+    internal, external = module / "itest", module / "xtest"
+    internal.mkdir()
+    external.mkdir()
+    (internal / "i_test.go").write_text(
+        TEST.replace("package pingpong", 'package itest\n\nimport "example.com/pingpong"').replace(
+            'import "testing"', 'import "testing"\n\nvar PingPong = pingpong.PingPong'
+        )
+    )
+    (external / "x_test.go").write_text(
+        TEST.replace("package pingpong", "package xtest_test").replace(
+            'import "testing"', 'import (\n\t"testing"\n\n\t. "example.com/pingpong"\n)'
+        )
+    )
+    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_SERVICE_NAME": "pingpong-itest"}
+    proc = rulec("test", "-count=1", "./itest", "./xtest", cwd=module, env=otel)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ok  \texample.com/pingpong/itest" in proc.stdout and "ok  \texample.com/pingpong/xtest" in proc.stdout
+    _linked_pair(receiver, "/ping/7", "pingpong-itest")
