@@ -19,6 +19,11 @@ from compiler.plan import PackagePlan  # noqa: E402
 from compiler.rewrite.rewriter import RewriteError, rewrite_file  # noqa: E402
 
 
+def _planned_name(base: str) -> str:
+    # With -cover the compile gets the cover tool's output, X.cover.go, for X.go.
+    return base[: -len(".cover.go")] + ".go" if base.endswith(".cover.go") else base
+
+
 def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:
     with open(plan_file) as f:
         plan = PackagePlan.from_json(f.read())
@@ -30,7 +35,7 @@ def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:
     new = list(argv)
     done = set()
     for i, arg in enumerate(argv):
-        base = os.path.basename(arg)
+        base = _planned_name(os.path.basename(arg))
         if not arg.endswith(".go") or base not in plan.files:
             continue
         path = os.path.abspath(arg)
@@ -40,7 +45,7 @@ def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:
             rewritten = rewrite_file(source, plan.files[base], plan.import_path, path)
         except (OSError, RewriteError) as e:
             sys.exit(f"rulec: cannot instrument {package}: {e}")
-        target = os.path.join(out_dir, base)
+        target = os.path.join(out_dir, os.path.basename(arg))
         with open(target, "wb") as f:
             f.write(rewritten)
         new[i] = target

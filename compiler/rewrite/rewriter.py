@@ -14,6 +14,7 @@ positions, panics and compiler errors.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from compiler import gosource
@@ -33,9 +34,40 @@ class _Edit:
     text: str
 
 
+@dataclass(frozen=True)
+class _Origin:
+    """Where line `first` of the text being rewritten comes from."""
+
+    path: str
+    first: int  # the text's line number that is `line` of `path`
+    line: int
+
+    def position(self, source: bytes, offset: int) -> tuple[int, int]:
+        line, col = _position(source, offset)
+        return self.line + line - self.first, col
+
+
+def _origin(source: bytes, display_path: str) -> tuple[_Origin, bool]:
+    """The file's origin, and whether it already carries a `//line` header.
+
+    Text another tool generated with a header of its own (the cover tool's
+    output for `go test -cover`) keeps it: that tool keeps lines aligned, so
+    advice positions follow the header's mapping.
+    """
+    m = _HEADER.match(source)
+    if m:
+        return _Origin(m.group(1).decode(), 2, int(m.group(2))), True
+    return _Origin(display_path, 1, 1), False
+
+
+_HEADER = re.compile(rb"//line (.+?):(\d+)(?::\d+)?\n")
+
+
 def rewrite_file(source: bytes, edits: tuple[FuncEdit, ...], package_path: str, display_path: str) -> bytes:
     """Return `source` with `edits` applied; `display_path` is the file name
     positions should keep (the original file's path)."""
+    origin, has_header = _origin(source, display_path)
+    display_path = origin.path
     parsed = gosource.parse(source, package_path)
     changes: list[_Edit] = []
     for edit in edits:
@@ -45,12 +77,12 @@ def rewrite_file(source: bytes, edits: tuple[FuncEdit, ...], package_path: str, 
             raise RewriteError(f"{display_path}: {problem}: cannot advise {edit.label()} in package {package_path}")
         if decl.body_open is None:
             raise RewriteError(f"{display_path}:{decl.line}: {edit.label()} has no Go body to advise")
-        changes.extend(_advise(source, decl, edit.calls, display_path))
+        changes.extend(_advise(source, decl, edit.calls, origin))
     changes.sort(key=lambda e: e.start, reverse=True)
     out = source
     for ch in changes:
         out = out[: ch.start] + ch.text.encode() + out[ch.end :]
-    return f"//line {display_path}:1\n".encode() + out
+    return out if has_header else f"//line {display_path}:1\n".encode() + out
 
 
 def _position(source: bytes, offset: int) -> tuple[int, int]:
@@ -59,7 +91,7 @@ def _position(source: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...], path: str) -> list[_Edit]:
+def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...], origin: _Origin) -> list[_Edit]:
     edits: list[_Edit] = []
     specs = [a.lstrip("&") for c in calls for a in (*c.before_args, *c.after_args)]
     names: dict[str, str | None] = {
@@ -86,8 +118,8 @@ def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...],
             else:
                 code.append(f"defer {call.after}();")
     after_brace = decl.body_open + 1
-    line, col = _position(source, after_brace)
-    code.append(f"/*line {path}:{line}:{col}*/")
+    line, col = origin.position(source, after_brace)
+    code.append(f"/*line {origin.path}:{line}:{col}*/")
     edits.append(_Edit(after_brace, after_brace, " " + " ".join(code)))
     return edits
 

@@ -140,3 +140,11 @@ def test_packages_with_only_tests_link_the_runtime(module: Path, receiver: OtlpR
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "ok  \texample.com/pingpong/itest" in proc.stdout and "ok  \texample.com/pingpong/xtest" in proc.stdout
     _linked_pair(receiver, "/ping/7", "pingpong-itest")
+
+
+def test_race_and_cover(module: Path, receiver: OtlpReceiver) -> None:
+    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_SERVICE_NAME": "pingpong-race"}
+    proc = rulec("test", "-race", "-cover", "-coverpkg=./...", "-count=1", "./...", cwd=module, env=otel, timeout=1200)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "coverage: " in proc.stdout and "WARNING: DATA RACE" not in proc.stdout
+    _linked_pair(receiver, "/ping/7", "pingpong-race")
