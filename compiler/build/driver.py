@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from compiler.build import goargs
+from compiler.build import goargs, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
 from compiler.paths import PLAN_DIR_ENV, RUNTIME_DIR
 from compiler.plan import Summary
@@ -97,6 +97,7 @@ def _local_replacements(modfile: str, root: Path) -> list[Path]:
 class Prepared:
     plan_dir: Path
     summary: Summary
+    project: workspace.Project
 
 
 class Driver:
@@ -111,7 +112,7 @@ class Driver:
 
     # --- planning -------------------------------------------------------
 
-    def _key(self, env: dict[str, str], modfile: str, plugins_digest: str) -> str:
+    def _key(self, env: dict[str, str], project: workspace.Project, plugins_digest: str) -> str:
         h = hashlib.sha256()
         code = Path(__file__).resolve().parent.parent.parent
         for part in (
@@ -123,22 +124,21 @@ class Driver:
             json.dumps([self.args.command, self.args.load_flags, self.args.packages, self.cwd, self.args.own]),
         ):
             h.update(part.encode())
-        for f in (modfile, modfile[: -len(".mod")] + ".sum"):
-            h.update(Path(f).read_bytes() if os.path.exists(f) else b"-")
-        # The Go files whose imports decide the build: the main module's, and
-        # those of modules it replaces with a local directory.
-        root = Path(env["GOMOD"]).parent
-        for d in [root, *_local_replacements(modfile, root)]:
-            h.update(_source_signature(d).encode())
+        for f in project.inputs(self.env, self.cwd):
+            h.update(f.read_bytes() if f.exists() else b"-")
+        # The Go files whose imports decide the build: the main modules', and
+        # those of modules they replace with a local directory.
+        for root in project.module_roots(self.env, self.cwd):
+            for d in [root, *_local_replacements(str(root / "go.mod"), root)]:
+                h.update(_source_signature(d).encode())
         return h.hexdigest()[:24]
 
-    def _list(self, go_version: str, modfile: str | None, extra: list[str] = ()) -> Build:
-        flags = list(self.args.load_flags)
-        if modfile:
-            flags.append(f"-modfile={modfile}")
+    def _list(self, go_version: str, setup: tuple[list[str], dict[str, str]], extra: list[str] = ()) -> Build:
+        flags, env = setup
+        flags = [*self.args.load_flags, *flags]
         if self.args.command == "test":
             flags.append("-test")
-        build = go_list([*flags, *self.args.list_patterns(), *extra], go_version, self.env, self.cwd)
+        build = go_list([*flags, *self.args.list_patterns(), *extra], go_version, {**self.env, **env}, self.cwd)
         for path in extra:  # the runtime's packages are listed to be seen, not built as roots
             if path in build.packages:
                 build.packages[path] = replace(build.packages[path], root=False)
@@ -147,34 +147,34 @@ class Driver:
     def prepare(self) -> Prepared:
         env = go_env(_ENV_KEYS, self.env, self.cwd)
         go_version = _check_go(env["GOVERSION"])
-        if not env.get("GOMOD") or env["GOMOD"] == os.devnull:
+        project = workspace.Project.find(env, self.args.own.get("modfile"), self.cwd)
+        if project is None:
             raise BuildError("rulec builds Go modules: no go.mod found here (run `go mod init` first)")
-        user_modfile = self.args.own.get("modfile") or env["GOMOD"]
-        user_modfile = os.path.join(self.cwd, user_modfile)
+        if project.gowork and "modfile" in self.args.own:
+            raise BuildError("-modfile cannot be used in workspace mode (GOWORK is set)")
         rules = hashlib.sha256()
         for f in rule_files(self.rule_paths):
             rules.update(str(f).encode() + b"\0" + f.read_bytes())
-        key = self._key(env, user_modfile, rules.hexdigest())
+        key = self._key(env, project, rules.hexdigest())
         plan_dir = cache_root() / "plans" / key
         if (plan_dir / "summary.json").exists():
-            return Prepared(plan_dir, Summary.from_json((plan_dir / "summary.json").read_text()))
+            return Prepared(plan_dir, Summary.from_json((plan_dir / "summary.json").read_text()), project)
         plan_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=key + ".", dir=plan_dir.parent))
         try:
-            summary = self._plan(go_version, user_modfile, tmp, plan_dir)
+            summary = self._plan(go_version, project, tmp, plan_dir)
             try:
                 tmp.rename(plan_dir)
             except OSError:  # another build wrote the same plan first
                 shutil.rmtree(tmp, ignore_errors=True)
-            return Prepared(plan_dir, summary)
+            return Prepared(plan_dir, summary, project)
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
 
-    def _plan(self, go_version: str, user_modfile: str, tmp: Path, final: Path) -> Summary:
+    def _plan(self, go_version: str, project: workspace.Project, tmp: Path, final: Path) -> Summary:
         # The planning stages load textX, networkx and tree-sitter: imported
         # here so that a build whose plan is cached never pays for them.
-        from compiler.build import workspace
         from compiler.graph import RuleGraph
         from compiler.planner import write_plan
         from compiler.resolve import resolve
@@ -182,15 +182,15 @@ class Driver:
 
         plugins = load_rules(self.rule_paths)  # raises RuleError
         graph = RuleGraph(plugins)
-        res = resolve(graph, build := self._list(go_version, self.args.own.get("modfile")))
+        res = resolve(graph, build := self._list(go_version, project.go_setup(None)))
         upgraded: list[str] = []
         if res.advice:
             # The runtime joins the build, and with it packages (os/signal...)
             # and maybe newer module versions: resolve again over that build.
             hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"})
-            upgraded = workspace.prepare(user_modfile, str(tmp), hooks, self.env, self.cwd)
+            upgraded = project.prepare(tmp, hooks, self.env, self.cwd)
             graph = RuleGraph(plugins)
-            build = self._list(go_version, str(tmp / "go.mod"), hooks)
+            build = self._list(go_version, project.go_setup(tmp), hooks)
             res = resolve(graph, build)
         if res.diagnostics:
             raise RuleError(res.diagnostics)
@@ -209,10 +209,11 @@ class Driver:
             if "overlay" in self.args.own:
                 overlay = self._merge_overlay(plan_dir, self.args.own["overlay"])
             toolexec = shlex.join([sys.executable, "-S", str(Path(__file__).with_name("toolexec.py"))])
-            extra = [f"-modfile={plan_dir / 'go.mod'}", f"-overlay={overlay}", f"-toolexec={toolexec}"]
+            flags, setup_env = prepared.project.go_setup(plan_dir)
+            extra = [*flags, f"-overlay={overlay}", f"-toolexec={toolexec}"]
         else:
-            extra = [f"-{k}={v}" for k, v in self.args.own.items()]
-        env = dict(self.env)
+            extra, setup_env = [f"-{k}={v}" for k, v in self.args.own.items()], {}
+        env = {**self.env, **setup_env}
         env[PLAN_DIR_ENV] = str(plan_dir)
         return self.args.go_argv(extra), env
 

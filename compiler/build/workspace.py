@@ -1,10 +1,12 @@
 """The module files a rulec build uses instead of the user's.
 
-The user's go.mod and go.sum are copied into the plan directory, the copy
-requires rulec's runtime (replaced by runtime-go/ as installed) and whatever
-the runtime needs, resolved by the go command's own MVS: a module the user
-already requires is never downgraded, and one raised for the runtime is
-reported. The user's files are read, never written.
+A build is either one module (go.mod, or the user's -modfile) or a go.work
+workspace. Either way the user's files are copied into the plan directory,
+the copy brings in rulec's runtime (runtime-go/ as installed) and whatever
+it needs, resolved by the go command's own MVS — a module the user's build
+selects is never downgraded, and one raised for the runtime is reported —
+and the go command is pointed at the copy (-modfile, or GOWORK). The user's
+files are read, never written.
 """
 
 from __future__ import annotations
@@ -13,70 +15,134 @@ import json
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from compiler.golist import GoListError
-from compiler.resolve import runtime_dir
+from compiler.paths import RUNTIME_DIR
 from ruledsl.model import RUNTIME_MODULE
 from ruledsl.versions import version_key
 
 RUNTIME_VERSION = "v0.0.0"
 
 
-def _requires(modfile: str, env: dict[str, str], cwd: str) -> dict[str, str]:
-    proc = subprocess.run(["go", "mod", "edit", "-json", modfile], capture_output=True, text=True, env=env, cwd=cwd)
-    if proc.returncode != 0:
-        raise GoListError(proc.stderr.strip())
-    return {r["Path"]: r["Version"] for r in json.loads(proc.stdout).get("Require") or []}
-
-
-def _selected(modfile: str, env: dict[str, str], cwd: str) -> dict[str, str]:
-    """The build list: the version MVS selects for every module of the build."""
-    proc = subprocess.run(
-        ["go", "list", f"-modfile={modfile}", "-m", "-f", "{{.Path}} {{.Version}}", "all"],
-        capture_output=True, text=True, env=env, cwd=cwd,
-    )  # fmt: skip
-    if proc.returncode != 0:
-        raise GoListError(proc.stderr.strip())
-    return dict(line.split(" ", 1) for line in proc.stdout.splitlines() if " " in line and line.split(" ", 1)[1])
-
-
-def _go(argv: list[str], env: dict[str, str], cwd: str) -> None:
+def _go(argv: list[str], env: dict[str, str], cwd: str) -> str:
     proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd)
     if proc.returncode != 0:
-        raise GoListError(f"rulec could not add its runtime to the build ({' '.join(argv[:2])}):\n" + proc.stderr.strip())
+        raise GoListError(f"rulec could not add its runtime to the build ({' '.join(argv[:3])}):\n" + proc.stderr.strip())
+    return proc.stdout
 
 
-def prepare(user_modfile: str, work_dir: str, hook_packages: list[str], env: dict[str, str], cwd: str) -> list[str]:
-    """Write work_dir/go.mod and go.sum; return the modules raised ("m vA → vB")."""
-    modfile = os.path.join(work_dir, "go.mod")
-    shutil.copyfile(user_modfile, modfile)
-    user_sum = user_modfile[: -len(".mod")] + ".sum"
-    runtime = runtime_dir()
-    sums: set[str] = set()
-    for f in (user_sum, str(runtime / "go.sum")):
-        if os.path.exists(f):
-            sums.update(line for line in Path(f).read_text().splitlines() if line.strip())
-    Path(work_dir, "go.sum").write_text("".join(line + "\n" for line in sorted(sums)))
+def _edit_json(argv: list[str], env: dict[str, str], cwd: str) -> dict:
+    return json.loads(_go(argv, env, cwd))
 
-    # `go get` of the runtime and of each module it needs newer than the user
-    # has: the go command's own MVS then settles every version consistently.
-    # Only raises, never a downgrade.
-    user = _selected(modfile, env, cwd)
-    needed = _requires(str(runtime / "go.mod"), env, cwd)
-    _go(["go", "mod", "edit", f"-modfile={modfile}", f"-replace={RUNTIME_MODULE}={runtime}"], env, cwd)
-    wanted = [f"{RUNTIME_MODULE}@{RUNTIME_VERSION}"] + [
-        f"{path}@{version}" for path, version in sorted(needed.items())
-        if path not in user or version_key(user[path]) < version_key(version)
-    ]  # fmt: skip
-    _go(["go", "get", f"-modfile={modfile}", *wanted], env, cwd)
-    after = _selected(modfile, env, cwd)
-    raised = [f"{path} {user[path]} → {after[path]}" for path in sorted(user) if after.get(path, user[path]) != user[path]]
-    lowered = [line for line in raised if version_key(after[line.split(" ", 1)[0]]) < version_key(user[line.split(" ", 1)[0]])]
-    if lowered:  # MVS never does this; refuse rather than build something else
-        raise GoListError("rulec's runtime would downgrade " + ", ".join(lowered))
-    # Loading the runtime's packages with -mod=mod records any checksum the
-    # merged go.sum still lacks (from the module cache, or the proxy once).
-    load = ["go", "list", f"-modfile={modfile}", "-mod=mod", "-deps", *hook_packages]
-    _go(load, env, cwd)
-    return raised
+
+@dataclass(frozen=True)
+class Project:
+    """The user's module setup: one go.mod, or a go.work workspace."""
+
+    modfile: str | None = None
+    gowork: str | None = None
+
+    @classmethod
+    def find(cls, goenv: dict[str, str], own_modfile: str | None, cwd: str) -> Project | None:
+        gowork = goenv.get("GOWORK", "")
+        if gowork and gowork != "off":
+            return cls(gowork=gowork)
+        gomod = goenv.get("GOMOD", "")
+        if not gomod or gomod == os.devnull:
+            return None
+        return cls(modfile=os.path.join(cwd, own_modfile) if own_modfile else gomod)
+
+    def module_roots(self, env: dict[str, str], cwd: str) -> list[Path]:
+        """The directories of the main modules (the workspace's `use`s)."""
+        if self.modfile:
+            return [Path(self.modfile).parent]
+        work = _edit_json(["go", "work", "edit", "-json", self.gowork], env, cwd)
+        base = Path(self.gowork).parent
+        return [(base / u["DiskPath"]).resolve() for u in work.get("Use") or []]
+
+    def inputs(self, env: dict[str, str], cwd: str) -> list[Path]:
+        """Files whose contents decide the module graph."""
+        if self.modfile:
+            return [Path(self.modfile), Path(self.modfile[: -len(".mod")] + ".sum")]
+        files = [Path(self.gowork), Path(self.gowork + ".sum")]
+        for root in self.module_roots(env, cwd):
+            files += [root / "go.mod", root / "go.sum"]
+        return files
+
+    def go_setup(self, plan_dir: Path | None) -> tuple[list[str], dict[str, str]]:
+        """Flags and environment that point the go command at the plan's copy
+        (or, with no plan dir, at the user's own files)."""
+        if self.gowork:
+            return [], {"GOWORK": str(plan_dir / "go.work") if plan_dir else self.gowork}
+        if plan_dir:
+            return [f"-modfile={plan_dir / 'go.mod'}"], {}
+        return ([f"-modfile={self.modfile}"] if self.modfile else []), {}
+
+    def prepare(self, work_dir: Path, hook_packages: list[str], env: dict[str, str], cwd: str) -> list[str]:
+        """Write the copy into work_dir; return the modules raised ("m vA → vB")."""
+        flags, user_env = self.go_setup(None)
+        before = _selected(flags, {**env, **user_env}, cwd)
+        if self.gowork:
+            self._prepare_workspace(work_dir, env, cwd)
+        else:
+            self._prepare_module(work_dir, before, env, cwd)
+        flags, work_env = self.go_setup(work_dir)
+        after = _selected(flags, {**env, **work_env}, cwd)
+        raised = [path for path in sorted(before) if after.get(path, before[path]) != before[path]]
+        lowered = [p for p in raised if version_key(after[p]) < version_key(before[p])]
+        if lowered:  # MVS never does this; refuse rather than build something else
+            raise GoListError("rulec's runtime would downgrade " + ", ".join(f"{p} {before[p]} → {after[p]}" for p in lowered))
+        if not self.gowork:
+            # Loading the runtime's packages with -mod=mod records any checksum
+            # the merged go.sum still lacks (from the module cache, or the proxy once).
+            _go(["go", "list", *flags, "-mod=mod", "-deps", *hook_packages], env, cwd)
+        return [f"{p} {before[p]} → {after[p]}" for p in raised]
+
+    def _prepare_module(self, work_dir: Path, selected: dict[str, str], env: dict[str, str], cwd: str) -> None:
+        modfile = work_dir / "go.mod"
+        shutil.copyfile(self.modfile, modfile)
+        runtime = Path(RUNTIME_DIR)
+        sums: set[str] = set()
+        for f in (Path(self.modfile[: -len(".mod")] + ".sum"), runtime / "go.sum"):
+            if f.exists():
+                sums.update(line for line in f.read_text().splitlines() if line.strip())
+        (work_dir / "go.sum").write_text("".join(line + "\n" for line in sorted(sums)))
+        # `go get` of the runtime and of each module it needs newer than the
+        # build selects: the go command's MVS then settles every version.
+        needed = {r["Path"]: r["Version"] for r in _edit_json(["go", "mod", "edit", "-json", str(runtime / "go.mod")], env, cwd)["Require"]}
+        _go(["go", "mod", "edit", f"-modfile={modfile}", f"-replace={RUNTIME_MODULE}={runtime}"], env, cwd)
+        wanted = [f"{RUNTIME_MODULE}@{RUNTIME_VERSION}"] + [
+            f"{path}@{version}" for path, version in sorted(needed.items())
+            if path not in selected or version_key(selected[path]) < version_key(version)
+        ]  # fmt: skip
+        _go(["go", "get", f"-modfile={modfile}", *wanted], env, cwd)
+
+    def _prepare_workspace(self, work_dir: Path, env: dict[str, str], cwd: str) -> None:
+        # The runtime joins the workspace as one more module: its requirements
+        # take part in the workspace's MVS and its go.sum counts.
+        copy = work_dir / "go.work"
+        shutil.copyfile(self.gowork, copy)
+        if os.path.exists(self.gowork + ".sum"):
+            shutil.copyfile(self.gowork + ".sum", str(copy) + ".sum")
+        base = Path(self.gowork).parent
+        work = _edit_json(["go", "work", "edit", "-json", self.gowork], env, cwd)
+        edits = []
+        for use in work.get("Use") or []:  # relative paths were relative to the user's go.work
+            edits += [f"-dropuse={use['DiskPath']}", f"-use={(base / use['DiskPath']).resolve()}"]
+        for rep in work.get("Replace") or []:
+            new = rep["New"]
+            if not new.get("Version") and not os.path.isabs(new["Path"]):
+                old = rep["Old"]["Path"] + (f"@{rep['Old']['Version']}" if rep["Old"].get("Version") else "")
+                edits += [f"-dropreplace={old}", f"-replace={old}={(base / new['Path']).resolve()}"]
+        edits.append(f"-use={RUNTIME_DIR}")
+        if version_key(work.get("Go") or "1.0") < version_key("1.23"):
+            edits.append("-go=1.23")  # runtime-go's own go version
+        _go(["go", "work", "edit", *edits, str(copy)], env, cwd)
+
+
+def _selected(flags: list[str], env: dict[str, str], cwd: str) -> dict[str, str]:
+    """The build list: the version MVS selects for every module of the build."""
+    out = _go(["go", "list", *flags, "-m", "-e", "-f", "{{.Path}} {{.Version}}", "all"], env, cwd)
+    return dict(line.split(" ", 1) for line in out.splitlines() if " " in line and line.split(" ", 1)[1])

@@ -21,10 +21,21 @@ func newExporters(cfg config) []sdktrace.SpanExporter {
 	for _, name := range cfg.exporters {
 		switch name {
 		case "otlp":
+			// With no endpoint configured the spec's default is plain http on
+			// localhost; the Go exporters would otherwise default to TLS.
+			plain := os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == ""
 			if cfg.protocol == protoGRPC {
-				out = append(out, wrapExporter(otlptracegrpc.NewUnstarted()))
+				var opts []otlptracegrpc.Option
+				if plain {
+					opts = append(opts, otlptracegrpc.WithInsecure())
+				}
+				out = append(out, wrapExporter(otlptracegrpc.NewUnstarted(opts...)))
 			} else {
-				out = append(out, wrapExporter(otlptracehttp.NewUnstarted()))
+				var opts []otlptracehttp.Option
+				if plain {
+					opts = append(opts, otlptracehttp.WithInsecure())
+				}
+				out = append(out, wrapExporter(otlptracehttp.NewUnstarted(opts...)))
 			}
 		case "console":
 			out = append(out, &consoleExporter{w: os.Stderr})

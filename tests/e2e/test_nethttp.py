@@ -201,3 +201,12 @@ def test_build_summary(shop) -> None:
     assert "rulec: instrumented" in shop.build_stderr
     assert "nethttp" in shop.build_stderr
     assert os.path.exists(shop.frontend)
+
+
+def test_default_endpoint_is_plain_http_on_localhost(shop) -> None:
+    # No OTEL_EXPORTER_OTLP_* at all: the spec's default, http://localhost:4318.
+    with OtlpReceiver(http_port=4318) as local:
+        with shop_running(shop.frontend, shop.backend, {}) as (url, _, _):
+            assert get(url + "/checkout/default")[0] == 200
+            spans = local.wait_for(lambda got: len(_trace_of(got, "/checkout/default")) >= 3, timeout=20)
+    assert len(_trace_of(spans, "/checkout/default")) == 3
