@@ -89,6 +89,7 @@ def _go_command(name: str, summary: str) -> click.Command:
 main.add_command(_go_command("build", "Build like `go build`, with telemetry woven in."))
 main.add_command(_go_command("test", "Test like `go test`, with telemetry woven in."))
 main.add_command(_go_command("run", "Run like `go run`, with telemetry woven in."))
+main.add_command(_go_command("vet", "Vet like `go vet`, the packages as rulec builds them."))
 
 
 @main.command(context_settings=_GO_ARGS, add_help_option=False)

@@ -20,8 +20,12 @@ from compiler.rewrite.rewriter import RewriteError, rewrite_file  # noqa: E402
 
 
 def _planned_name(base: str) -> str:
-    # With -cover the compile gets the cover tool's output, X.cover.go, for X.go.
-    return base[: -len(".cover.go")] + ".go" if base.endswith(".cover.go") else base
+    # The compile may get another tool's output for X.go: the cover tool's
+    # X.cover.go (go test -cover) or cgo's X.cgo1.go (import "C").
+    for generated in (".cover.go", ".cgo1.go"):
+        if base.endswith(generated):
+            return base[: -len(generated)] + ".go"
+    return base
 
 
 def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:

@@ -136,7 +136,7 @@ class Driver:
     def _list(self, go_version: str, setup: tuple[list[str], dict[str, str]], extra: list[str] = ()) -> Build:
         flags, env = setup
         flags = [*self.args.load_flags, *flags]
-        if self.args.command == "test":
+        if self.args.command in ("test", "vet"):  # both compile the tests too
             flags.append("-test")
         build = go_list([*flags, *self.args.list_patterns(), *extra], go_version, {**self.env, **env}, self.cwd)
         for path in extra:  # the runtime's packages are listed to be seen, not built as roots

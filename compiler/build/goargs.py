@@ -15,7 +15,7 @@ VALUE_FLAGS = frozenset(
     overlay pgo pkgdir tags toolexec exec covermode coverpkg coverprofile cpuprofile memprofile
     memprofilerate blockprofile blockprofilerate mutexprofile mutexprofilefraction outputdir trace
     run skip bench benchtime count cpu parallel timeout list shuffle vet fuzz fuzztime fuzzminimizetime
-    fullpath""".split()
+    fullpath vettool""".split()
 )
 # Flags that change which packages and files a build compiles.
 LOAD_FLAGS = frozenset("tags mod race msan asan cover coverpkg pgo buildmode".split())

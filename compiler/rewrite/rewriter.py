@@ -34,40 +34,30 @@ class _Edit:
     text: str
 
 
-@dataclass(frozen=True)
-class _Origin:
-    """Where line `first` of the text being rewritten comes from."""
-
-    path: str
-    first: int  # the text's line number that is `line` of `path`
-    line: int
-
-    def position(self, source: bytes, offset: int) -> tuple[int, int]:
-        line, col = _position(source, offset)
-        return self.line + line - self.first, col
+# A `//line PATH:LINE[:COL]` directive at the start of a line.
+_LINE_DIRECTIVE = re.compile(rb"^//line (.+?):(\d+)(?::\d+)?$", re.MULTILINE)
 
 
-def _origin(source: bytes, display_path: str) -> tuple[_Origin, bool]:
-    """The file's origin, and whether it already carries a `//line` header.
+def _origin(source: bytes, offset: int, display_path: str) -> tuple[str, int, int]:
+    """The file, line and column that `offset` stands for.
 
-    Text another tool generated with a header of its own (the cover tool's
-    output for `go test -cover`) keeps it: that tool keeps lines aligned, so
-    advice positions follow the header's mapping.
+    Text another tool generated (the cover tool's output under -cover, cgo's
+    under import "C") maps its lines to the user's file with `//line`
+    directives; advice positions follow the last one before `offset`.
     """
-    m = _HEADER.match(source)
-    if m:
-        return _Origin(m.group(1).decode(), 2, int(m.group(2))), True
-    return _Origin(display_path, 1, 1), False
-
-
-_HEADER = re.compile(rb"//line (.+?):(\d+)(?::\d+)?\n")
+    line, col = _position(source, offset)
+    last = None
+    for m in _LINE_DIRECTIVE.finditer(source, 0, offset):
+        last = m
+    if last is None:
+        return display_path, line, col
+    directive_line = _position(source, last.start())[0]
+    return last.group(1).decode(), int(last.group(2)) + line - directive_line - 1, col
 
 
 def rewrite_file(source: bytes, edits: tuple[FuncEdit, ...], package_path: str, display_path: str) -> bytes:
     """Return `source` with `edits` applied; `display_path` is the file name
     positions should keep (the original file's path)."""
-    origin, has_header = _origin(source, display_path)
-    display_path = origin.path
     parsed = gosource.parse(source, package_path)
     changes: list[_Edit] = []
     for edit in edits:
@@ -77,12 +67,12 @@ def rewrite_file(source: bytes, edits: tuple[FuncEdit, ...], package_path: str, 
             raise RewriteError(f"{display_path}: {problem}: cannot advise {edit.label()} in package {package_path}")
         if decl.body_open is None:
             raise RewriteError(f"{display_path}:{decl.line}: {edit.label()} has no Go body to advise")
-        changes.extend(_advise(source, decl, edit.calls, origin))
+        changes.extend(_advise(source, decl, edit.calls, display_path))
     changes.sort(key=lambda e: e.start, reverse=True)
     out = source
     for ch in changes:
         out = out[: ch.start] + ch.text.encode() + out[ch.end :]
-    return out if has_header else f"//line {display_path}:1\n".encode() + out
+    return f"//line {display_path}:1\n".encode() + out
 
 
 def _position(source: bytes, offset: int) -> tuple[int, int]:
@@ -91,7 +81,7 @@ def _position(source: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...], origin: _Origin) -> list[_Edit]:
+def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...], display_path: str) -> list[_Edit]:
     edits: list[_Edit] = []
     specs = [a.lstrip("&") for c in calls for a in (*c.before_args, *c.after_args)]
     names: dict[str, str | None] = {
@@ -118,8 +108,8 @@ def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...],
             else:
                 code.append(f"defer {call.after}();")
     after_brace = decl.body_open + 1
-    line, col = origin.position(source, after_brace)
-    code.append(f"/*line {origin.path}:{line}:{col}*/")
+    path, line, col = _origin(source, after_brace, display_path)
+    code.append(f"/*line {path}:{line}:{col}*/")
     edits.append(_Edit(after_brace, after_brace, " " + " ".join(code)))
     return edits
 
