@@ -79,6 +79,7 @@ class Summary:
     inactive: list[tuple[str, str, str, bool]] = field(default_factory=list)  # rule id, pos, reason, version skip
     plugins: list[str] = field(default_factory=list)
     upgraded: list[str] = field(default_factory=list)  # "module vA → vB"
+    notes: list[str] = field(default_factory=list)  # how this build differs from plain go, and why
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=1, sort_keys=True)

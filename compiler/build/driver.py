@@ -147,11 +147,13 @@ class Driver:
     def prepare(self) -> Prepared:
         env = go_env(_ENV_KEYS, self.env, self.cwd)
         go_version = _check_go(env["GOVERSION"])
-        project = workspace.Project.find(env, self.args.own.get("modfile"), self.cwd)
+        project = workspace.Project.find(env, self.args.own.get("modfile"), self.args.mod_flag(), self.cwd)
         if project is None:
             raise BuildError("rulec builds Go modules: no go.mod found here (run `go mod init` first)")
         if project.gowork and "modfile" in self.args.own:
             raise BuildError("-modfile cannot be used in workspace mode (GOWORK is set)")
+        if project.vendor:
+            self.args.without_mod_flag()
         rules = hashlib.sha256()
         for f in rule_files(self.rule_paths):
             rules.update(str(f).encode() + b"\0" + f.read_bytes())
@@ -182,13 +184,14 @@ class Driver:
 
         plugins = load_rules(self.rule_paths)  # raises RuleError
         graph = RuleGraph(plugins)
-        res = resolve(graph, build := self._list(go_version, project.go_setup(None)))
+        project.copy(tmp)
+        res = resolve(graph, build := self._list(go_version, project.go_setup(tmp)))
         upgraded: list[str] = []
         if res.advice:
             # The runtime joins the build, and with it packages (os/signal...)
             # and maybe newer module versions: resolve again over that build.
             hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"})
-            upgraded = project.prepare(tmp, hooks, self.env, self.cwd)
+            upgraded = project.add_runtime(tmp, hooks, self.env, self.cwd)
             graph = RuleGraph(plugins)
             build = self._list(go_version, project.go_setup(tmp), hooks)
             res = resolve(graph, build)
@@ -196,6 +199,8 @@ class Driver:
             raise RuleError(res.diagnostics)
         summary = write_plan(res, build, str(tmp), str(final))
         summary.upgraded = upgraded
+        if project.vendor and res.advice:
+            summary.notes.append("vendor/ is read by plain go builds only: this build takes the same module versions from the module cache")
         (tmp / "summary.json").write_text(summary.to_json())
         return summary
 
@@ -235,6 +240,8 @@ def report(summary: Summary, verbose: bool, out=sys.stderr) -> None:
     print(f"rulec: instrumented {n} package{'s' * (n != 1)}, {summary.joinpoints} join points (plugins: {plugins})", file=out)
     for line in summary.upgraded:
         print(f"rulec: the runtime raised {line} in this build (your go.mod is unchanged)", file=out)
+    for note in summary.notes:
+        print(f"rulec: note: {note}", file=out)
     for rule, pos, why, version_skip in summary.inactive:
         if version_skip:
             print(f"rulec: WARNING: rule {rule} SKIPPED: {why} ({pos})", file=out)

@@ -7,6 +7,7 @@ the same view), and which flags it must merge with its own.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 # go build/test/run flags that take a value (go help build, go help testflag).
@@ -36,6 +37,19 @@ class GoArgs:
     own: dict[str, str] = field(default_factory=dict)  # user's -modfile/-overlay/-toolexec
     load_flags: list[str] = field(default_factory=list)
     chdir: str | None = None
+
+    def mod_flag(self) -> str | None:
+        """The -mod value the user gave (on the command line or in GOFLAGS)."""
+        value = None
+        for flag in [*os.environ.get("GOFLAGS", "").split(), *self.flags]:
+            if flag.startswith("-mod="):
+                value = flag.split("=", 1)[1]
+        return value
+
+    def without_mod_flag(self) -> None:
+        """Drop -mod: rulec sets it for its own go.mod copy (vendor builds)."""
+        self.flags = [f for f in self.flags if not f.startswith("-mod=")]
+        self.load_flags = [f for f in self.load_flags if not f.startswith("-mod=")]
 
     def list_patterns(self) -> list[str]:
         """What `go list` must load: the packages, or `.` as the go command defaults to."""
@@ -71,6 +85,8 @@ def parse(command: str, args: list[str]) -> GoArgs:
             value = args[i + 1]
             taken.append(value)
         i += len(taken)
+        if name == "mod":
+            taken = [f"-mod={value}"]  # one spelling, so rulec can find and replace it
         if name == "C":
             out.chdir = value
         elif name in OWN_FLAGS:

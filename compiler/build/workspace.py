@@ -43,16 +43,21 @@ class Project:
 
     modfile: str | None = None
     gowork: str | None = None
+    # The user's build reads vendor/. rulec's copy of go.mod cannot match
+    # vendor/modules.txt (the go command reads that file past -overlay), so an
+    # instrumented build takes the same module versions from the module cache.
+    vendor: bool = False
 
     @classmethod
-    def find(cls, goenv: dict[str, str], own_modfile: str | None, cwd: str) -> Project | None:
+    def find(cls, goenv: dict[str, str], own_modfile: str | None, mod_flag: str | None, cwd: str) -> Project | None:
         gowork = goenv.get("GOWORK", "")
         if gowork and gowork != "off":
             return cls(gowork=gowork)
         gomod = goenv.get("GOMOD", "")
         if not gomod or gomod == os.devnull:
             return None
-        return cls(modfile=os.path.join(cwd, own_modfile) if own_modfile else gomod)
+        modfile = os.path.join(cwd, own_modfile) if own_modfile else gomod
+        return cls(modfile=modfile, vendor=_uses_vendor(modfile, mod_flag))
 
     def module_roots(self, env: dict[str, str], cwd: str) -> list[Path]:
         """The directories of the main modules (the workspace's `use`s)."""
@@ -71,25 +76,35 @@ class Project:
             files += [root / "go.mod", root / "go.sum"]
         return files
 
-    def go_setup(self, plan_dir: Path | None) -> tuple[list[str], dict[str, str]]:
-        """Flags and environment that point the go command at the plan's copy
-        (or, with no plan dir, at the user's own files)."""
+    def go_setup(self, work_dir: Path) -> tuple[list[str], dict[str, str]]:
+        """Flags and environment that point the go command at the copy in work_dir."""
         if self.gowork:
-            return [], {"GOWORK": str(plan_dir / "go.work") if plan_dir else self.gowork}
-        if plan_dir:
-            return [f"-modfile={plan_dir / 'go.mod'}"], {}
-        return ([f"-modfile={self.modfile}"] if self.modfile else []), {}
+            return [], {"GOWORK": str(work_dir / "go.work")}
+        return [f"-modfile={work_dir / 'go.mod'}", *(["-mod=mod"] if self.vendor else [])], {}
 
-    def prepare(self, work_dir: Path, hook_packages: list[str], env: dict[str, str], cwd: str) -> list[str]:
-        """Write the copy into work_dir; return the modules raised ("m vA → vB")."""
-        flags, user_env = self.go_setup(None)
-        before = _selected(flags, {**env, **user_env}, cwd)
+    def copy(self, work_dir: Path) -> None:
+        """Copy the user's module files into work_dir. From here on every go
+        command reads (and may write) the copy only."""
         if self.gowork:
-            self._prepare_workspace(work_dir, env, cwd)
+            self._copy_workspace(work_dir)
+            return
+        shutil.copyfile(self.modfile, work_dir / "go.mod")
+        sums: set[str] = set()
+        for f in (Path(self.modfile[: -len(".mod")] + ".sum"), Path(RUNTIME_DIR) / "go.sum"):
+            if f.exists():
+                sums.update(line for line in f.read_text().splitlines() if line.strip())
+        (work_dir / "go.sum").write_text("".join(line + "\n" for line in sorted(sums)))
+
+    def add_runtime(self, work_dir: Path, hook_packages: list[str], env: dict[str, str], cwd: str) -> list[str]:
+        """Bring the runtime into the copy; return the modules raised ("m vA → vB")."""
+        flags, setup_env = self.go_setup(work_dir)
+        env = {**env, **setup_env}
+        before = _selected(flags, env, cwd)
+        if self.gowork:
+            self._add_runtime_to_workspace(work_dir, env, cwd)
         else:
-            self._prepare_module(work_dir, before, env, cwd)
-        flags, work_env = self.go_setup(work_dir)
-        after = _selected(flags, {**env, **work_env}, cwd)
+            self._add_runtime_to_module(work_dir, before, env, cwd)
+        after = _selected(flags, env, cwd)
         raised = [path for path in sorted(before) if after.get(path, before[path]) != before[path]]
         lowered = [p for p in raised if version_key(after[p]) < version_key(before[p])]
         if lowered:  # MVS never does this; refuse rather than build something else
@@ -100,15 +115,9 @@ class Project:
             _go(["go", "list", *flags, "-mod=mod", "-deps", *hook_packages], env, cwd)
         return [f"{p} {before[p]} → {after[p]}" for p in raised]
 
-    def _prepare_module(self, work_dir: Path, selected: dict[str, str], env: dict[str, str], cwd: str) -> None:
+    def _add_runtime_to_module(self, work_dir: Path, selected: dict[str, str], env: dict[str, str], cwd: str) -> None:
         modfile = work_dir / "go.mod"
-        shutil.copyfile(self.modfile, modfile)
         runtime = Path(RUNTIME_DIR)
-        sums: set[str] = set()
-        for f in (Path(self.modfile[: -len(".mod")] + ".sum"), runtime / "go.sum"):
-            if f.exists():
-                sums.update(line for line in f.read_text().splitlines() if line.strip())
-        (work_dir / "go.sum").write_text("".join(line + "\n" for line in sorted(sums)))
         # `go get` of the runtime and of each module it needs newer than the
         # build selects: the go command's MVS then settles every version.
         needed = {r["Path"]: r["Version"] for r in _edit_json(["go", "mod", "edit", "-json", str(runtime / "go.mod")], env, cwd)["Require"]}
@@ -119,15 +128,13 @@ class Project:
         ]  # fmt: skip
         _go(["go", "get", f"-modfile={modfile}", *wanted], env, cwd)
 
-    def _prepare_workspace(self, work_dir: Path, env: dict[str, str], cwd: str) -> None:
-        # The runtime joins the workspace as one more module: its requirements
-        # take part in the workspace's MVS and its go.sum counts.
+    def _copy_workspace(self, work_dir: Path) -> None:
         copy = work_dir / "go.work"
         shutil.copyfile(self.gowork, copy)
         if os.path.exists(self.gowork + ".sum"):
             shutil.copyfile(self.gowork + ".sum", str(copy) + ".sum")
         base = Path(self.gowork).parent
-        work = _edit_json(["go", "work", "edit", "-json", self.gowork], env, cwd)
+        work = _edit_json(["go", "work", "edit", "-json", self.gowork], {**os.environ}, str(base))
         edits = []
         for use in work.get("Use") or []:  # relative paths were relative to the user's go.work
             edits += [f"-dropuse={use['DiskPath']}", f"-use={(base / use['DiskPath']).resolve()}"]
@@ -136,10 +143,27 @@ class Project:
             if not new.get("Version") and not os.path.isabs(new["Path"]):
                 old = rep["Old"]["Path"] + (f"@{rep['Old']['Version']}" if rep["Old"].get("Version") else "")
                 edits += [f"-dropreplace={old}", f"-replace={old}={(base / new['Path']).resolve()}"]
-        edits.append(f"-use={RUNTIME_DIR}")
-        if version_key(work.get("Go") or "1.0") < version_key("1.23"):
+        if edits:
+            _go(["go", "work", "edit", *edits, str(copy)], {**os.environ}, str(base))
+
+    def _add_runtime_to_workspace(self, work_dir: Path, env: dict[str, str], cwd: str) -> None:
+        # The runtime joins the workspace as one more module: its requirements
+        # take part in the workspace's MVS and its go.sum counts.
+        copy = work_dir / "go.work"
+        edits = [f"-use={RUNTIME_DIR}"]
+        if version_key(_edit_json(["go", "work", "edit", "-json", str(copy)], env, cwd).get("Go") or "1.0") < version_key("1.23"):
             edits.append("-go=1.23")  # runtime-go's own go version
         _go(["go", "work", "edit", *edits, str(copy)], env, cwd)
+
+
+def _uses_vendor(modfile: str, mod_flag: str | None) -> bool:
+    """Whether the go command builds this module from vendor/, as it decides."""
+    if mod_flag is not None:
+        return mod_flag == "vendor"
+    if not (Path(modfile).parent / "vendor" / "modules.txt").exists():
+        return False
+    go_line = next((ln.split()[1] for ln in Path(modfile).read_text().splitlines() if ln.startswith("go ") and len(ln.split()) > 1), "1.0")
+    return version_key(go_line) >= version_key("1.14")
 
 
 def _selected(flags: list[str], env: dict[str, str], cwd: str) -> dict[str, str]:
