@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -43,13 +44,19 @@ def cache_root() -> Path:
     return Path(base) / "rulec"
 
 
+_GO_RELEASE = re.compile(r"^go(\d+)\.(\d+)(?:\.(\d+))?(rc\d+|beta\d+)?$")
+
+
 def _check_go(version: str) -> str:
-    plain = version.removeprefix("go").split("-")[0].split(" ")[0]
-    parts = tuple(int(x) for x in plain.split(".")[:2] if x.isdigit())
-    if len(parts) < 2 or not SUPPORTED_GO[0] <= parts <= SUPPORTED_GO[1]:
+    """The release as a comparable version ("1.26.8", "1.26.0-rc1"), or a
+    BuildError: outside the supported range rulec stops rather than build
+    something uninstrumented."""
+    m = _GO_RELEASE.match(version.strip())
+    if not m or not SUPPORTED_GO[0] <= (int(m.group(1)), int(m.group(2))) <= SUPPORTED_GO[1]:
         lo, hi = (f"{a}.{b}" for a, b in SUPPORTED_GO)
         raise BuildError(f"rulec supports Go {lo} to {hi}; this is {version}. Install a supported Go or use plain `go`.")
-    return plain
+    major, minor, patch, pre = m.groups()
+    return f"{major}.{minor}.{patch or 0}" + (f"-{pre}" if pre else "")
 
 
 def _tree_digest(root: Path, suffixes: tuple[str, ...]) -> str:

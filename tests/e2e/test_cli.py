@@ -60,3 +60,21 @@ def test_not_a_module_and_refused_flags(tmp_path: Path, module: Path) -> None:
     proc = rulec("build", "-toolexec=echo", ".", cwd=module)
     assert proc.returncode == 2 and "-toolexec cannot be combined" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_stdlib_rule_that_does_not_match_this_go_fails_loudly(module: Path, tmp_path: Path) -> None:
+    # As when a Go release renames a function a rule names.
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    gorule = rules / "net_http.gorule"
+    text = gorule.read_text()
+    gorule.write_text(text.replace("on call http.(*Transport).RoundTrip", "on call http.(*Transport).RoundTripV2"))
+    line = next(i for i, ln in enumerate(gorule.read_text().splitlines(), 1) if "RoundTripV2" in ln)
+    expected = f"{gorule}:{line}:5: error[unknown-target]: net/http.(*Transport).RoundTripV2 does not exist"
+    env = {"RULEC_RULES": str(rules)}
+
+    check = rulec("check", cwd=module, env=env)
+    assert check.returncode == 1 and expected in check.stdout
+    build = rulec("build", "-o", str(tmp_path / "app"), "./frontend", cwd=module, env=env)
+    assert build.returncode == 2 and expected in build.stderr
+    assert "nothing was built" in build.stderr and not (tmp_path / "app").exists()
