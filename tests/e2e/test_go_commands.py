@@ -148,3 +148,58 @@ def test_race_and_cover(module: Path, receiver: OtlpReceiver) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "coverage: " in proc.stdout and "WARNING: DATA RACE" not in proc.stdout
     _linked_pair(receiver, "/ping/7", "pingpong-race")
+
+
+LOAD_TEST = """package pingpong
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+)
+
+// 16 clients x 25 requests against one server: the race detector watches
+// rulec's hooks and runtime on both sides.
+func TestConcurrentLoad(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /load/{n}", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(r.PathValue("n")))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	var wg sync.WaitGroup
+	for c := 0; c < 16; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 25; i++ {
+				resp, err := http.Get(srv.URL + "/load/x")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+}
+"""
+
+
+def test_race_detector_under_concurrent_load(module: Path, receiver: OtlpReceiver) -> None:
+    (module / "load_test.go").write_text(LOAD_TEST)
+    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_SERVICE_NAME": "pingpong-load", "OTEL_BSP_SCHEDULE_DELAY": "50"}
+    proc = rulec("test", "-race", "-count=1", "-run", "TestConcurrentLoad", ".", cwd=module, env=otel, timeout=1200)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "DATA RACE" not in proc.stdout + proc.stderr
+
+    def servers(spans: list[Span]) -> list[Span]:
+        return [s for s in spans if s.service_name == "pingpong-load" and s.kind == "SERVER"]
+
+    spans = receiver.wait_for(lambda got: len(servers(got)) >= 400, timeout=30)
+    assert len(servers(spans)) == 400
+    assert {s.name for s in servers(spans)} == {"GET /load/{n}"}
