@@ -26,10 +26,19 @@ from ruledsl.versions import version_key
 RUNTIME_VERSION = "v0.0.0"
 
 
+_OFFLINE_HINT = (
+    "the module cache lacks modules rulec's runtime needs, and the network is off for the go command: "
+    "run one rulec build with GOPROXY reachable (or `go mod download` in rulec's runtime-go/) to fill it"
+)
+
+
 def _go(argv: list[str], env: dict[str, str], cwd: str) -> str:
     proc = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd)
     if proc.returncode != 0:
-        raise GoListError(f"rulec could not add its runtime to the build ({' '.join(argv[:3])}):\n" + proc.stderr.strip())
+        why = proc.stderr.strip()
+        if "GOPROXY=off" in why or "-mod=vendor" in why or "GOFLAGS=-mod=mod" in why:
+            why += "\n" + _OFFLINE_HINT
+        raise GoListError(f"cannot add rulec's runtime to this build (`go {argv[1]}` failed):\n{why}")
     return proc.stdout
 
 
