@@ -18,13 +18,11 @@ from compiler import trampoline
 from compiler.golist import Build, Package
 from compiler.paths import package_file
 from compiler.plan import FuncEdit, HookCall, PackagePlan, Summary
-from compiler.resolve import Advice, Resolution
-from ruledsl.model import RUNTIME_MODULE
+from compiler.resolve import CORE_PACKAGE, Advice, Resolution
 
 GENERATED_FILE = "zz_rulec_generated.go"
 # For a root with tests but no other Go file, so that its test binary links the runtime.
 GENERATED_TEST_FILE = "zz_rulec_generated_test.go"
-CORE_PACKAGE = RUNTIME_MODULE + "/core"
 # The rewriter's own code: a change to it must rebuild every advised package.
 _REWRITER_FILES = ("rewrite/rewriter.py", "gosource.py", "plan.py", "trampoline.py")
 

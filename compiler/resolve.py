@@ -13,6 +13,7 @@ A hook fits a join point when (see docs/design.md, "Hook ABI"):
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -23,14 +24,19 @@ from compiler.golist import Build, Package
 from compiler.graph import RuleGraph
 from compiler.paths import RUNTIME_DIR
 from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, FuncTarget, HookRef, Rule
+from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, SPAN_KINDS, FuncTarget, HookRef, Rule
 from ruledsl.versions import VersionError, VersionRange
+
+CORE_PACKAGE = RUNTIME_MODULE + "/core"
 
 
 @dataclass(frozen=True)
 class Hook:
     ref: HookRef
     decl: gosource.FuncDecl
+    # Go literals the generated wrapper passes as the hook's last arguments
+    # (a declarative span's name and kind); the advice passes the rest.
+    consts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -237,6 +243,33 @@ def resolve(graph: RuleGraph, build: Build) -> Resolution:
     return res
 
 
+def span_hooks(rule: Rule, decl: gosource.FuncDecl) -> tuple[Hook, Hook, tuple[str, ...], tuple[str, ...]]:
+    """The runtime's hooks for a declarative span on `decl`, and their arguments.
+
+    The span's parent comes from the function's first context.Context
+    parameter, if it has one; its error status from a last `error` result.
+    """
+    spec = rule.span
+    ctx = next((i for i, p in enumerate(decl.params) if p.canonical == "{context}.Context" and p.usable), None)
+    start = "SpanStartCtx" if ctx is not None else "SpanStart"
+    found = {name: find_hook(HookRef(CORE_PACKAGE, name, spec.pos)) for name in (start, "SpanEnd")}
+    missing = [n for n, d in found.items() if d is None]
+    if missing:  # runtime-go and the compiler disagree: an installation problem
+        raise RuntimeError(f"rulec's runtime lacks {', '.join(missing)}; reinstall rulec")
+    literals = (_go_string(spec.name), str(SPAN_KINDS[spec.kind]))
+    before = Hook(HookRef(CORE_PACKAGE, start, spec.pos), found[start], literals)
+    failed = bool(decl.results) and decl.results[-1].canonical == "error"
+    after = Hook(HookRef(CORE_PACKAGE, "SpanEnd", spec.pos), found["SpanEnd"], () if failed else ("nil",))
+    before_args = (f"p{ctx}",) if ctx is not None else ()
+    after_args = (f"r{len(decl.results) - 1}",) if failed else ()
+    return before, after, before_args, after_args
+
+
+def _go_string(text: str) -> str:
+    # A Go interpreted string literal; JSON's escapes are valid Go escapes.
+    return json.dumps(text)
+
+
 def _advise(
     rule: Rule, target: FuncTarget, pkg: Package, before: Hook | None, after: Hook | None, diags: list[Diagnostic]
 ) -> Advice | None:
@@ -245,6 +278,9 @@ def _advise(
         diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {pkg.dir}"))
         return None
     file, decl = found
+    if rule.span is not None:
+        before, after, before_args, after_args = span_hooks(rule, decl)
+        return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, True)
     fitted = fit_hooks(rule, decl, before.decl if before else None, after.decl if after else None)
     if isinstance(fitted, Diagnostic):
         diags.append(fitted)

@@ -71,16 +71,20 @@ def generate(package: str, package_name: str, advice: list[Advice], blank_import
             if hook is None:
                 continue
             link = _link_name(hook)
-            params, names = _signature(hook.decl.params, package, aliases, "p")
+            params, _ = _signature(hook.decl.params, package, aliases, "p")
             results = ", ".join(gosource.render_type(r.canonical, package, aliases) for r in hook.decl.results)
             if link not in declared:
                 declared.add(link)
                 lines += ["", f"//go:linkname {link} {hook.ref}", f"func {link}({params}) {results}".rstrip()]
+            # The wrapper takes what the advice passes; constants fill the rest.
+            passed = hook.decl.params[: len(hook.decl.params) - len(hook.consts)]
+            wrapper_params, names = _signature(passed, package, aliases, "p")
+            args = ", ".join(x for x in (names, *hook.consts) if x)
             ret = f"({_P}ret {results})" if results else ""
-            call = f"return {link}({names})" if results else f"{link}({names})"
+            call = f"return {link}({args})" if results else f"{link}({args})"
             lines += [
                 "",
-                f"func {wrapper_name(a, when)}({params}) {ret}".rstrip() + " {",
+                f"func {wrapper_name(a, when)}({wrapper_params}) {ret}".rstrip() + " {",
                 "\tdefer func() {",
                 "\t\tif v := recover(); v != nil {",
                 f'\t\t\t{_P}hookPanicked("{hook.ref}", v)',

@@ -55,6 +55,19 @@ class HookRef:
         return f"{self.package}.{self.name}"
 
 
+# OTel's SpanKind numbering (go.opentelemetry.io/otel/trace).
+SPAN_KINDS = {"internal": 1, "server": 2, "client": 3, "producer": 4, "consumer": 5}
+
+
+@dataclass(frozen=True)
+class SpanSpec:
+    """A declarative span: rulec's runtime is the hook."""
+
+    name: str
+    kind: str  # a key of SPAN_KINDS
+    pos: Pos
+
+
 @dataclass(frozen=True)
 class Rule:
     plugin: str
@@ -63,6 +76,7 @@ class Rule:
     before: HookRef | None
     after: HookRef | None
     pos: Pos
+    span: SpanSpec | None = None
 
     @property
     def id(self) -> str:

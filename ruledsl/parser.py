@@ -15,7 +15,7 @@ from typing import Any
 from textx import TextXError, get_location, metamodel_from_file
 
 from ruledsl.diagnostics import Diagnostic, Pos
-from ruledsl.model import MAIN_PACKAGE, FuncTarget, HookRef, JoinPoint, Plugin, Rule
+from ruledsl.model import MAIN_PACKAGE, FuncTarget, HookRef, JoinPoint, Plugin, Rule, SpanSpec
 from ruledsl.versions import VersionError, VersionRange
 
 GRAMMAR = Path(__file__).with_name("gorule.tx")
@@ -131,23 +131,31 @@ class _Builder:
     def rule(self, plugin: str, r: Any) -> Rule | None:
         jp = self.joinpoint(r.joinpoint)
         hooks: dict[str, HookRef | None] = {"BeforeAdvice": None, "AfterAdvice": None}
+        span: SpanSpec | None = None
         for adv in r.advice:
             kind = type(adv).__name__
             pos = _pos(adv, self.file)
-            if kind == "UnknownAdvice" and adv.kind in ("before", "after"):
-                self.malformed(adv, adv.kind, "a hook, PKG.Func")
+            if kind == "SpanAdvice":
+                if span is not None:
+                    self.error(pos, "advice", f"rule {r.name!r} has more than one `span`")
+                span = SpanSpec(adv.name, adv.kind or "internal", pos)
+                continue
+            if kind == "UnknownAdvice" and adv.kind in ("before", "after", "span"):
+                self.malformed(adv, adv.kind, 'a quoted name, span "NAME"' if adv.kind == "span" else "a hook, PKG.Func")
                 continue
             if kind == "UnknownAdvice":
-                self.error(pos, "unknown-advice", f"unknown advice {adv.kind!r} (expected `before HOOK` or `after HOOK`)")
+                self.error(pos, "unknown-advice", f'unknown advice {adv.kind!r} (expected `before HOOK`, `after HOOK` or `span "NAME"`)')
                 continue
             if hooks[kind] is not None:
                 word = "before" if kind == "BeforeAdvice" else "after"
                 self.error(pos, "advice", f"rule {r.name!r} has more than one `{word}` hook")
                 continue
             hooks[kind] = self.hook(adv)
+        if span is not None and (hooks["BeforeAdvice"] or hooks["AfterAdvice"]):
+            self.error(span.pos, "advice", f"rule {r.name!r} mixes `span` with hooks; give each its own rule")
         if jp is None:
             return None
-        return Rule(plugin, r.name, jp, hooks["BeforeAdvice"], hooks["AfterAdvice"], _pos(r, self.file))
+        return Rule(plugin, r.name, jp, hooks["BeforeAdvice"], hooks["AfterAdvice"], _pos(r, self.file), span)
 
 
 def parse_text(text: str, file: str) -> tuple[Plugin | None, list[Diagnostic]]:
