@@ -1,6 +1,7 @@
 package core
 
 import (
+	"os"
 	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
@@ -51,7 +52,7 @@ func Propagator() propagation.TextMapPropagator {
 }
 
 func defaultPropagator() propagation.TextMapPropagator {
-	return propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{})
+	return propagatorsFromEnv(os.Getenv)
 }
 
 // install makes tp the runtime's provider and the global one, so spans made

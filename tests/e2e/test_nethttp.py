@@ -210,3 +210,40 @@ def test_default_endpoint_is_plain_http_on_localhost(shop) -> None:
             assert get(url + "/checkout/default")[0] == 200
             spans = local.wait_for(lambda got: len(_trace_of(got, "/checkout/default")) >= 3, timeout=20)
     assert len(_trace_of(spans, "/checkout/default")) == 3
+
+
+# One trace id per case: a trace shared between cases would mix their spans.
+B3_IDS = [f"463ac35c9f6413ad48485a3953bb612{i}" for i in range(3)]
+EAGLE_IDS = [f"0ad1348f140316927500210035669{i}" for i in range(2)]  # EagleEye's hex ids: left-padded to 128 bits
+
+
+@pytest.mark.parametrize(
+    ("propagators", "headers", "trace_id", "parent", "exact_hop"),
+    [
+        (
+            "b3multi",
+            {"X-B3-TraceId": B3_IDS[0], "X-B3-SpanId": "a2fb4a1d1a96d312", "X-B3-Sampled": "1"},
+            B3_IDS[0],
+            "a2fb4a1d1a96d312",
+            True,
+        ),
+        ("b3", {"b3": f"{B3_IDS[1]}-a2fb4a1d1a96d313-1"}, B3_IDS[1], "a2fb4a1d1a96d313", True),
+        ("jaeger", {"uber-trace-id": f"{B3_IDS[2]}:a2fb4a1d1a96d314:0:1"}, B3_IDS[2], "a2fb4a1d1a96d314", True),
+        # EagleEye has no span id: the parent is derived from the rpc id, and
+        # a hop carrying EagleEye alone links by trace, not by span.
+        ("eagleeye", {"EagleEye-TraceId": EAGLE_IDS[0], "EagleEye-RpcId": "0.1"}, "00" + EAGLE_IDS[0], None, False),
+        ("tracecontext,eagleeye", {"EagleEye-TraceId": EAGLE_IDS[1], "EagleEye-RpcId": "0.1"}, "00" + EAGLE_IDS[1], None, True),
+    ],
+)
+def test_each_propagator_in_and_out(shop, receiver: OtlpReceiver, propagators, headers, trace_id, parent, exact_hop) -> None:
+    # Only these formats are configured on both services, so the backend
+    # joining the trace proves the frontend sent them on.
+    otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_PROPAGATORS": propagators}
+    path = "/checkout/prop-" + propagators.replace(",", "-")
+    with shop_running(shop.frontend, shop.backend, otel) as (url, _, _):
+        assert get(url + path, headers=headers)[0] == 200
+        spans = _wait_trace(receiver, path)
+    server, client, backend = _one(spans, "frontend", "SERVER"), _one(spans, "frontend", "CLIENT"), _one(spans, "backend", "SERVER")
+    assert server.trace_id == client.trace_id == backend.trace_id == trace_id
+    assert server.parent_span_id == (parent or server.parent_span_id) != ""
+    assert (backend.parent_span_id == client.span_id) is exact_hop
