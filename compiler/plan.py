@@ -15,6 +15,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+# The argument spec for "the panic in flight, or nil".
+PANIC = "panic"
+
 
 @dataclass(frozen=True)
 class HookCall:
@@ -22,7 +25,8 @@ class HookCall:
 
     Argument specs name what the generated code passes: `recv`, `pN` (the
     Nth parameter), `rN` (the Nth result), prefixed with `&` when the hook
-    takes a pointer so that it can replace the value.
+    takes a pointer so that it can replace the value, and `panic` (the panic
+    in flight, or nil; the advice re-panics it after the hook).
     """
 
     rule: str

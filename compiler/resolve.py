@@ -8,7 +8,8 @@ diagnostics pointing at the .gorule line of every rule that cannot apply.
 A hook fits a join point when (see docs/design.md, "Hook ABI"):
   before: [receiver,] params...  each the target's type T or *T; returns
           nothing or one value (the state)
-  after:  [state,] results...    each T or *T
+  after:  [state,] results... [, panic any]   each T or *T; a last `any`
+          beyond the results receives the panic in flight (then re-panicked)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from compiler import gosource
 from compiler.golist import Build, Package
 from compiler.graph import RuleGraph
 from compiler.paths import RUNTIME_DIR
+from compiler.plan import PANIC
 from ruledsl.diagnostics import Diagnostic
 from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, SPAN_KINDS, FuncTarget, HookRef, Rule
 from ruledsl.versions import VersionError, VersionRange
@@ -152,13 +154,17 @@ def fit_hooks(
                     f"after hook {rule.after} must take the before hook's result ({before.results[0].type}) first",
                 )
             hook_params = hook_params[1:]
-        fitted = _fit(hook_params, results)
+        # One more trailing `any` than results: the hook wants the panic in flight.
+        wants_panic = len(hook_params) == len(results) + 1 and hook_params[-1].canonical == "any"
+        fitted = _fit(hook_params[:-1] if wants_panic else hook_params, results)
         if isinstance(fitted, str):
             return Diagnostic(
                 rule.after.pos, "hook-signature", f"after hook {rule.after} does not fit the results of {rule.joinpoint.target}: {fitted}"
             )
         if after.results:
             return Diagnostic(rule.after.pos, "hook-signature", f"after hook {rule.after} must not return values")
+        if wants_panic:
+            fitted = (*fitted, PANIC)
         after_args = fitted
     return before_args, after_args, state
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from compiler import gosource
-from compiler.plan import FuncEdit, HookCall
+from compiler.plan import PANIC, FuncEdit, HookCall
 
 PREFIX = "__rulec_"
 
@@ -83,7 +83,7 @@ def _position(source: bytes, offset: int) -> tuple[int, int]:
 
 def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...], display_path: str) -> list[_Edit]:
     edits: list[_Edit] = []
-    specs = [a.lstrip("&") for c in calls for a in (*c.before_args, *c.after_args)]
+    specs = [a.lstrip("&") for c in calls for a in (*c.before_args, *c.after_args) if a != PANIC]
     names: dict[str, str | None] = {
         "recv": _name_for(decl.recv, "recv", "recv" in specs, edits) if decl.recv else None,
     }
@@ -101,9 +101,15 @@ def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...],
             else:
                 code.append(f"{call.before}({args});")
         if call.after:
+            # An after hook that takes the panic value sees it and passes it on:
+            # the same value is panicked again, so callers see what they would have.
+            caught = f"{PREFIX}p{i}"
             args = [state] if call.state and call.before else []
-            args += [_arg(a, names) for a in call.after_args]
-            if args:
+            args += [caught if a == PANIC else _arg(a, names) for a in call.after_args]
+            if PANIC in call.after_args:
+                repanic = f"if {caught} != nil {{ panic({caught}) }}"
+                code.append(f"defer func() {{ {caught} := recover(); {call.after}({', '.join(args)}); {repanic} }}();")
+            elif args:
                 code.append(f"defer func() {{ {call.after}({', '.join(args)}) }}();")
             else:
                 code.append(f"defer {call.after}();")

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -30,6 +31,19 @@ func RecordError(span trace.Span, err error) {
 	}
 	span.RecordError(err)
 	SetError(span, ErrorType(err), err.Error())
+}
+
+// RecordPanic marks span as failed by a panic: an exception event with the
+// panic's type, value and stack (taken in the deferred advice, so it still
+// holds the panicking frames), and an Error status.
+func RecordPanic(span trace.Span, v any) {
+	msg := fmt.Sprint(v)
+	span.AddEvent(semconv.ExceptionEventName, trace.WithAttributes(
+		semconv.ExceptionType(fmt.Sprintf("%T", v)),
+		semconv.ExceptionMessage(msg),
+		semconv.ExceptionStacktrace(string(debug.Stack())),
+	))
+	SetError(span, fmt.Sprintf("%T", v), "panic: "+msg)
 }
 
 // SetError marks span as failed without an exception event, for failures that

@@ -15,7 +15,13 @@ import (
 func hookedServer(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := ServerBefore(&w, &r)
-		defer ServerAfter(st)
+		defer func() {
+			p := recover()
+			ServerAfter(st, p)
+			if p != nil {
+				panic(p)
+			}
+		}()
 		h.ServeHTTP(w, r)
 	})
 }

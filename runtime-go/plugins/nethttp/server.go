@@ -75,11 +75,16 @@ func serverAttrs(req *http.Request, attrs []attribute.KeyValue) []attribute.KeyV
 }
 
 // ServerAfter records the status and route, names and ends the span. Only
-// 5xx marks a server span as failed: 4xx is the client's error.
-func ServerAfter(state any) {
+// 5xx marks a server span as failed: 4xx is the client's error. panicked is
+// the handler's panic value, if it panicked (the advice re-panics it after
+// this returns, so net/http handles it as it would have).
+func ServerAfter(state any, panicked any) {
 	st, ok := state.(*serverState)
 	if !ok {
 		return
+	}
+	if panicked != nil {
+		core.RecordPanic(st.span, panicked)
 	}
 	// net/http removes multipart temp files of the request it owns; point it
 	// at the form the handler parsed on our copy so none are leaked.

@@ -2,9 +2,12 @@ package nethttp
 
 import (
 	"bytes"
+	"io"
+	"log"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/codes"
@@ -177,9 +180,37 @@ func TestServerHooksAreNoOpsWhenDisabled(t *testing.T) {
 	if st := ServerBefore(&w, &r); st != nil || w != origW || r != origR {
 		t.Fatal("ServerBefore acted while disabled")
 	}
-	ServerAfter(nil)
+	ServerAfter(nil, nil)
 	if MuxBefore(w, r) != nil {
 		t.Fatal("MuxBefore acted while disabled")
 	}
 	MuxAfter(nil)
+}
+
+func TestHandlerPanicIsRecordedAndPassedOn(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	srv := httptest.NewUnstartedServer(hookedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic("boom")
+	})))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
+	defer srv.Close()
+	if _, err := http.Get(srv.URL); err == nil {
+		t.Fatal("net/http did not see the panic: the request should fail")
+	}
+	spans := rec.Ended()
+	if len(spans) != 1 {
+		t.Fatalf("got %d spans", len(spans))
+	}
+	s := spans[0]
+	if s.Status().Code != codes.Error || len(s.Events()) != 1 || s.Events()[0].Name != "exception" {
+		t.Fatalf("span: status %v events %v", s.Status(), s.Events())
+	}
+	attrs := map[string]string{}
+	for _, kv := range s.Events()[0].Attributes {
+		attrs[string(kv.Key)] = kv.Value.Emit()
+	}
+	if attrs["exception.message"] != "boom" || attrs["exception.type"] != "string" || !strings.Contains(attrs["exception.stacktrace"], "server_test.go") {
+		t.Errorf("exception event: %v", attrs)
+	}
 }
