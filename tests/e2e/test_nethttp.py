@@ -247,3 +247,28 @@ def test_each_propagator_in_and_out(shop, receiver: OtlpReceiver, propagators, h
     assert server.trace_id == client.trace_id == backend.trace_id == trace_id
     assert server.parent_span_id == (parent or server.parent_span_id) != ""
     assert (backend.parent_span_id == client.span_id) is exact_hop
+
+
+def test_samplers_and_the_parents_decision(shop, receiver: OtlpReceiver) -> None:
+    base = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint}
+    # parentbased (the default): an unsampled parent is honoured by both services.
+    unsampled = "00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00"
+    sampled = "00-6bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    ratio = {**base, "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.5"}
+    with shop_running(shop.frontend, shop.backend, ratio) as (url, front, back):
+        assert get(url + "/checkout/unsampled", headers={"traceparent": unsampled})[0] == 200
+        assert get(url + "/checkout/sampled", headers={"traceparent": sampled})[0] == 200
+        for i in range(40):
+            assert get(url + f"/checkout/ratio-{i}")[0] == 200
+        for p in (front, back):
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=15)
+    spans = receiver.wait_for(lambda got: len(_trace_of(got, "/checkout/sampled")) == 3, timeout=20)
+    assert _trace_of(spans, "/checkout/unsampled") == []
+    roots = [
+        s for s in receiver.spans() if s.service_name == "frontend" and s.attributes.get("url.path", "").startswith("/checkout/ratio-")
+    ]
+    # The ratio applies to new traces: about half of 40, never none or all.
+    assert 5 <= len(roots) <= 35
+    for root in roots:  # a sampled trace is sampled in the backend too
+        assert len(_trace_of(receiver.spans(), root.attributes["url.path"])) == 3
