@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec
+from support.gomod import go, rulec, write_module
 
 from view.receiver import OtlpReceiver
 
@@ -47,11 +47,7 @@ func bad() { fmt.Printf("%d", "not a number") }
 
 @pytest.fixture
 def module(tmp_path: Path) -> Path:
-    root = tmp_path / "cg"
-    root.mkdir()
-    (root / "go.mod").write_text("module example.com/cg\n\ngo 1.23\n")
-    (root / "main.go").write_text(MAIN)
-    return root
+    return write_module(tmp_path / "cg", "example.com/cg", {"main.go": MAIN})
 
 
 def test_cgo_main_package_is_traced(module: Path, tmp_path: Path, receiver: OtlpReceiver) -> None:

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from support.gomod import ROOT, copy_module, rulec
+from support.gomod import ROOT, copy_module, rulec, write_module
 
 from view.receiver import OtlpReceiver
 
@@ -43,15 +43,12 @@ const flavour = "{flavour}"
 
 @pytest.fixture
 def module(tmp_path: Path) -> Path:
-    root = tmp_path / "multi"
+    files: dict[str, str] = {}
     for name in ("alpha", "beta"):
-        d = root / "cmd" / name
-        d.mkdir(parents=True)
-        (d / "main.go").write_text(CMD.replace("NAME", f'"{name}"'))
-        (d / "pro.go").write_text(TAGGED.format(cond="pro", flavour="pro"))
-        (d / "plain.go").write_text(TAGGED.format(cond="!pro", flavour="plain"))
-    (root / "go.mod").write_text("module example.com/multi\n\ngo 1.23\n")
-    return root
+        files[f"cmd/{name}/main.go"] = CMD.replace("NAME", f'"{name}"')
+        files[f"cmd/{name}/pro.go"] = TAGGED.format(cond="pro", flavour="pro")
+        files[f"cmd/{name}/plain.go"] = TAGGED.format(cond="!pro", flavour="plain")
+    return write_module(tmp_path / "multi", "example.com/multi", files)
 
 
 def test_release_flags_and_several_mains(module: Path, tmp_path: Path, receiver: OtlpReceiver) -> None:

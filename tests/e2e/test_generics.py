@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.gomod import rulec
+from support.gomod import rulec, write_module
 
 from view.receiver import OtlpReceiver
 
@@ -103,11 +103,7 @@ rule map {
 
 
 def test_generic_function_and_methods_traced(tmp_path: Path, receiver: OtlpReceiver) -> None:
-    root = tmp_path / "gen"
-    (root / "stack").mkdir(parents=True)
-    (root / "go.mod").write_text("module example.com/gen\n\ngo 1.23\n")
-    (root / "stack" / "stack.go").write_text(STACK)
-    (root / "main.go").write_text(MAIN)
+    root = write_module(tmp_path / "gen", "example.com/gen", {"stack/stack.go": STACK, "main.go": MAIN})
     rules = tmp_path / "generics.gorule"
     rules.write_text(RULES)
 

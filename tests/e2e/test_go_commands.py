@@ -6,14 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.gomod import rulec
+from support.gomod import rulec, write_module
 
 from view.receiver import OtlpReceiver
 from view.spans import Span
 
 pytestmark = pytest.mark.e2e
-
-GO_MOD = "module example.com/pingpong\n\ngo 1.23\n"
 
 # A server and a client in one process: the client span must parent the server span.
 PINGPONG = """package pingpong
@@ -72,13 +70,8 @@ func main() {
 
 @pytest.fixture
 def module(tmp_path: Path) -> Path:
-    root = tmp_path / "pingpong"
-    (root / "cmd" / "pp").mkdir(parents=True)
-    (root / "go.mod").write_text(GO_MOD)
-    (root / "pingpong.go").write_text(PINGPONG)
-    (root / "pingpong_test.go").write_text(TEST)
-    (root / "cmd" / "pp" / "main.go").write_text(MAIN)
-    return root
+    files = {"pingpong.go": PINGPONG, "pingpong_test.go": TEST, "cmd/pp/main.go": MAIN}
+    return write_module(tmp_path / "pingpong", "example.com/pingpong", files)
 
 
 def _linked_pair(receiver: OtlpReceiver, path: str, service: str) -> tuple[Span, Span]:

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec
+from support.gomod import go, rulec, write_module
 
 from view.receiver import OtlpReceiver
 
@@ -37,11 +37,7 @@ func main() {
 
 @pytest.fixture
 def module(tmp_path: Path) -> Path:
-    root = tmp_path / "boom"
-    root.mkdir()
-    (root / "go.mod").write_text("module example.com/boom\n\ngo 1.23\n")
-    (root / "main.go").write_text(MAIN)
-    return root
+    return write_module(tmp_path / "boom", "example.com/boom", {"main.go": MAIN})
 
 
 def test_handler_panic_recorded_and_passed_on(module: Path, tmp_path: Path, receiver: OtlpReceiver) -> None:

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec, snapshot
+from support.gomod import go, rulec, snapshot, write_module
 
 from view.receiver import OtlpReceiver
 
@@ -35,10 +35,7 @@ func main() {
 
 @pytest.fixture
 def module(tmp_path: Path) -> Path:
-    root = tmp_path / "vend"
-    root.mkdir()
-    (root / "go.mod").write_text("module example.com/vend\n\ngo 1.23\n\nrequire golang.org/x/text v0.16.0\n")
-    (root / "main.go").write_text(MAIN)
+    root = write_module(tmp_path / "vend", "example.com/vend", {"main.go": MAIN}, "require golang.org/x/text v0.16.0\n")
     for args in (("mod", "tidy"), ("mod", "vendor")):
         proc = go(*args, cwd=root)
         assert proc.returncode == 0, proc.stderr

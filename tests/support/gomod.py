@@ -13,6 +13,17 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 RULEC = [sys.executable, "-m", "compiler.cli"]
 
 
+def write_module(root: Path, path: str, files: dict[str, str], extra_gomod: str = "") -> Path:
+    """A Go module on disk: go.mod naming `path` (plus `extra_gomod`, e.g. a
+    require) and `files`, each a path relative to `root` and its text."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "go.mod").write_text(f"module {path}\n\ngo 1.23\n" + (f"\n{extra_gomod}" if extra_gomod else ""))
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
 def copy_module(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
