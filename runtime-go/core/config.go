@@ -1,6 +1,7 @@
 package core
 
 import (
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -16,13 +17,27 @@ const (
 )
 
 // config is what init reads from the environment. Settings the SDK reads by
-// itself (endpoints, headers, sampler, OTEL_BSP_*) are not repeated here.
+// itself (endpoints, headers, sampler argument, OTEL_BSP_*, the metric export
+// interval) are not repeated here.
 type config struct {
-	disabled     bool
-	exporters    []string // "otlp" and/or "console"; empty means none
-	protocol     string   // protoHTTP or protoGRPC
-	flushTimeout time.Duration
+	disabled       bool
+	traces         signalConfig
+	metrics        signalConfig
+	prometheusAddr string // where OTEL_METRICS_EXPORTER=prometheus serves /metrics
+	flushTimeout   time.Duration
 }
+
+// signalConfig is how one signal (traces or metrics) is exported.
+type signalConfig struct {
+	exporters []string // e.g. "otlp", "console", "prometheus"; empty means none
+	protocol  string   // protoHTTP or protoGRPC, for "otlp"
+}
+
+// The exporters each signal supports, by OTEL_*_EXPORTER name.
+var (
+	traceExporters  = []string{"otlp", "console"}
+	metricExporters = []string{"otlp", "prometheus"}
+)
 
 func loadConfig(getenv func(string) string) config {
 	cfg := config{flushTimeout: defaultFlushTimeout}
@@ -30,43 +45,64 @@ func loadConfig(getenv func(string) string) config {
 		cfg.disabled = true
 		return cfg
 	}
-	cfg.exporters = parseExporters(getenv("OTEL_TRACES_EXPORTER"))
-	cfg.protocol = parseProtocol(getenv)
+	cfg.traces = signalConfig{
+		exporters: parseExporters("OTEL_TRACES_EXPORTER", getenv("OTEL_TRACES_EXPORTER"), traceExporters),
+		protocol:  parseProtocol(getenv, "TRACES"),
+	}
+	cfg.metrics = signalConfig{
+		exporters: parseExporters("OTEL_METRICS_EXPORTER", getenv("OTEL_METRICS_EXPORTER"), metricExporters),
+		protocol:  parseProtocol(getenv, "METRICS"),
+	}
+	cfg.prometheusAddr = prometheusAddr(getenv)
 	if ms, err := strconv.Atoi(strings.TrimSpace(getenv("OTEL_BSP_EXPORT_TIMEOUT"))); err == nil && ms > 0 {
 		cfg.flushTimeout = time.Duration(ms) * time.Millisecond
 	}
 	return cfg
 }
 
-// parseExporters reads the comma-separated OTEL_TRACES_EXPORTER list.
-func parseExporters(v string) []string {
+// parseExporters reads a comma-separated OTEL_*_EXPORTER list (named by
+// variable), keeping the names in supported.
+func parseExporters(variable, v string, supported []string) []string {
 	if strings.TrimSpace(v) == "" {
 		return []string{"otlp"}
 	}
 	var out []string
 	for _, name := range strings.Split(v, ",") {
 		name = strings.ToLower(strings.TrimSpace(name))
-		switch name {
-		case "none":
+		switch {
+		case name == "none":
 			return nil
-		case "otlp", "console":
-			out = append(out, name)
-		case "":
+		case name == "":
+		case contains(supported, name):
+			if !contains(out, name) {
+				out = append(out, name)
+			}
 		default:
-			logf("OTEL_TRACES_EXPORTER=%q: unsupported exporter %q ignored", v, name)
+			logf("%s=%q: unsupported exporter %q ignored", variable, v, name)
 		}
 	}
 	if len(out) == 0 {
 		// Only unknown names: keep telemetry flowing rather than drop it.
-		logf("OTEL_TRACES_EXPORTER=%q: no supported exporter, using otlp", v)
+		logf("%s=%q: no supported exporter, using otlp", variable, v)
 		return []string{"otlp"}
 	}
 	return out
 }
 
-// parseProtocol applies the signal-specific variable over the generic one.
-func parseProtocol(getenv func(string) string) string {
-	name, v := "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// parseProtocol applies the signal-specific variable (signal is "TRACES" or
+// "METRICS") over the generic one.
+func parseProtocol(getenv func(string) string, signal string) string {
+	name := "OTEL_EXPORTER_OTLP_" + signal + "_PROTOCOL"
+	v := strings.TrimSpace(getenv(name))
 	if v == "" {
 		name, v = "OTEL_EXPORTER_OTLP_PROTOCOL", strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_PROTOCOL"))
 	}
@@ -78,4 +114,21 @@ func parseProtocol(getenv func(string) string) string {
 	}
 	logf("%s=%q is not supported (use http/protobuf or grpc); using http/protobuf", name, v)
 	return protoHTTP
+}
+
+// prometheusAddr is the scrape endpoint's address, from the variables the
+// OTel specification names, with its defaults (localhost:9464).
+func prometheusAddr(getenv func(string) string) string {
+	host := strings.TrimSpace(getenv("OTEL_EXPORTER_PROMETHEUS_HOST"))
+	if host == "" {
+		host = "localhost"
+	}
+	port := strings.TrimSpace(getenv("OTEL_EXPORTER_PROMETHEUS_PORT"))
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		if port != "" {
+			logf("OTEL_EXPORTER_PROMETHEUS_PORT=%q is not a port; using 9464", port)
+		}
+		port = "9464"
+	}
+	return net.JoinHostPort(host, port)
 }

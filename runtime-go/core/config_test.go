@@ -34,8 +34,8 @@ func TestLoadConfig(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			log := captureLog(t)
 			cfg := loadConfig(envOf(tt.env))
-			if cfg.disabled != tt.disabled || cfg.protocol != tt.protocol || cfg.flushTimeout != tt.timeout ||
-				!reflect.DeepEqual(cfg.exporters, tt.exporters) {
+			if cfg.disabled != tt.disabled || cfg.traces.protocol != tt.protocol || cfg.flushTimeout != tt.timeout ||
+				!reflect.DeepEqual(cfg.traces.exporters, tt.exporters) {
 				t.Errorf("got %+v", cfg)
 			}
 			if tt.logged == "" && log.String() != "" || !strings.Contains(log.String(), tt.logged) {

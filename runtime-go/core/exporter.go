@@ -18,13 +18,11 @@ var errExporterClosed = errors.New("rulec: exporter shut down")
 // headers, TLS and timeout settings from OTEL_EXPORTER_OTLP_* themselves.
 func newExporters(cfg config) []sdktrace.SpanExporter {
 	var out []sdktrace.SpanExporter
-	for _, name := range cfg.exporters {
+	for _, name := range cfg.traces.exporters {
 		switch name {
 		case "otlp":
-			// With no endpoint configured the spec's default is plain http on
-			// localhost; the Go exporters would otherwise default to TLS.
-			plain := os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") == ""
-			if cfg.protocol == protoGRPC {
+			plain := defaultEndpoint("TRACES")
+			if cfg.traces.protocol == protoGRPC {
 				var opts []otlptracegrpc.Option
 				if plain {
 					opts = append(opts, otlptracegrpc.WithInsecure())
@@ -42,6 +40,13 @@ func newExporters(cfg config) []sdktrace.SpanExporter {
 		}
 	}
 	return out
+}
+
+// defaultEndpoint reports whether no OTLP endpoint is configured for signal
+// ("TRACES" or "METRICS"). The specification's default is then plain http on
+// localhost, where the Go exporters would otherwise default to TLS.
+func defaultEndpoint(signal string) bool {
+	return os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") == "" && os.Getenv("OTEL_EXPORTER_OTLP_"+signal+"_ENDPOINT") == ""
 }
 
 // startable is an exporter that must be started before use, like the

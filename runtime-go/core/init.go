@@ -4,6 +4,7 @@ import (
 	"os"
 
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -14,15 +15,16 @@ func init() {
 		return // current stays nil: every hook is a no-op
 	}
 	otel.SetErrorHandler(&errorHandler{})
-	install(newProvider(cfg))
+	res := newResource()
+	install(newProvider(cfg, res), newMeterProvider(cfg, res))
 	watchSignals()
 }
 
 // newProvider builds the SDK provider. Sampler and OTEL_BSP_* come from the
 // environment via the SDK. The batch processors never block the caller:
 // when the bounded queue is full, spans are dropped.
-func newProvider(cfg config) *sdktrace.TracerProvider {
-	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(newResource())}
+func newProvider(cfg config, res *resource.Resource) *sdktrace.TracerProvider {
+	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
 	for _, exp := range newExporters(cfg) {
 		opts = append(opts, sdktrace.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(exp)))
 	}

@@ -5,7 +5,10 @@ import (
 	"sync/atomic"
 
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
@@ -17,6 +20,8 @@ import (
 type state struct {
 	tp     *sdktrace.TracerProvider
 	tracer trace.Tracer
+	mp     *sdkmetric.MeterProvider // nil when no metrics are exported
+	meter  metric.Meter
 }
 
 // current is nil when the SDK is disabled: every hook then returns at once.
@@ -24,13 +29,19 @@ var current atomic.Pointer[state]
 
 var noopTracer = noop.NewTracerProvider().Tracer(ScopeName)
 
-func newState(tp *sdktrace.TracerProvider) *state {
-	return &state{
+func newState(tp *sdktrace.TracerProvider, mp *sdkmetric.MeterProvider) *state {
+	s := &state{
 		tp: tp,
 		tracer: tp.Tracer(ScopeName,
 			trace.WithInstrumentationVersion(Version),
 			trace.WithSchemaURL(semconv.SchemaURL)),
+		mp:    mp,
+		meter: metricnoop.Meter{},
 	}
+	if mp != nil {
+		s.meter = mp.Meter(ScopeName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
+	}
+	return s
 }
 
 // Enabled reports whether telemetry is on. Hooks call it first and return
@@ -55,10 +66,14 @@ func defaultPropagator() propagation.TextMapPropagator {
 	return propagatorsFromEnv(os.Getenv)
 }
 
-// install makes tp the runtime's provider and the global one, so spans made
-// by application code through the OTel API nest under rulec's spans.
-func install(tp *sdktrace.TracerProvider) {
-	current.Store(newState(tp))
+// install makes tp and mp the runtime's providers and the global ones, so
+// spans made by application code through the OTel API nest under rulec's
+// spans and its metrics leave through the same exporters.
+func install(tp *sdktrace.TracerProvider, mp *sdkmetric.MeterProvider) {
+	current.Store(newState(tp, mp))
 	otel.SetTracerProvider(tp)
+	if mp != nil {
+		otel.SetMeterProvider(mp)
+	}
 	otel.SetTextMapPropagator(defaultPropagator())
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -29,8 +30,12 @@ func flush() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
 	defer cancel()
-	if err := s.tp.ForceFlush(ctx); err != nil {
-		logf("flushing spans: %v", err)
+	err := s.tp.ForceFlush(ctx)
+	if s.mp != nil {
+		err = errors.Join(err, s.mp.ForceFlush(ctx))
+	}
+	if err != nil {
+		logf("flushing telemetry: %v", err)
 	}
 }
 
@@ -46,14 +51,13 @@ func shutdown() {
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
 		defer cancel()
-		err := s.tp.ForceFlush(ctx)
-		if err == nil {
-			err = s.tp.Shutdown(ctx)
-		} else {
-			_ = s.tp.Shutdown(ctx)
+		// Shutdown flushes first; both signals share the one deadline.
+		err := s.tp.Shutdown(ctx)
+		if s.mp != nil {
+			err = errors.Join(err, s.mp.Shutdown(ctx))
 		}
 		if err != nil {
-			logf("flushing spans at exit (%v): %v", time.Since(start).Round(time.Millisecond), err)
+			logf("flushing telemetry at exit (%v): %v", time.Since(start).Round(time.Millisecond), err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"go.opentelemetry.io/otel"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -14,11 +15,19 @@ func UseTestProvider(tp *sdktrace.TracerProvider) (restore func()) {
 	if tp == nil {
 		current.Store(nil)
 	} else {
-		current.Store(newState(tp))
+		current.Store(newState(tp, nil))
 	}
 	otel.SetTextMapPropagator(defaultPropagator())
 	return func() {
 		current.Store(prevState)
 		otel.SetTextMapPropagator(prevProp)
 	}
+}
+
+// UseTestMeterProvider is a test seam: it keeps the current tracer provider
+// and makes mp the runtime's meter provider. The runtime must be enabled.
+func UseTestMeterProvider(mp *sdkmetric.MeterProvider) (restore func()) {
+	prev := current.Load()
+	current.Store(newState(prev.tp, mp))
+	return func() { current.Store(prev) }
 }

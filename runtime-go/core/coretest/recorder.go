@@ -1,10 +1,12 @@
-// Package coretest helps plugin tests record the spans rulec hooks create.
+// Package coretest helps plugin tests record the spans and metrics rulec
+// hooks create.
 package coretest
 
 import (
 	"context"
 	"testing"
 
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
@@ -33,4 +35,18 @@ func NewRecorder(t testing.TB) *tracetest.SpanRecorder {
 func Disable(t testing.TB) {
 	t.Helper()
 	t.Cleanup(core.UseTestProvider(nil))
+}
+
+// NewMetricReader routes rulec's metrics to an in-memory reader for the rest
+// of the test; call it after NewRecorder. Collect reads what was recorded.
+func NewMetricReader(t testing.TB) *sdkmetric.ManualReader {
+	t.Helper()
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	restore := core.UseTestMeterProvider(mp)
+	t.Cleanup(func() {
+		restore()
+		_ = mp.Shutdown(context.Background())
+	})
+	return reader
 }

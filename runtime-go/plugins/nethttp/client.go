@@ -1,8 +1,10 @@
 package nethttp
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
@@ -24,8 +26,12 @@ func ClientBefore(t *http.Transport, r **http.Request) any {
 	if core.Suppressed(req.Context()) {
 		return nil
 	}
+	st := &clientState{start: time.Now()}
 	attrs, method := methodAttrs(req.Method)
-	ctx, span := core.Start(req.Context(), method, trace.SpanKindClient, clientAttrs(req, attrs)...)
+	attrs = clientAttrs(req, attrs)
+	st.metric = clientMetricAttrs(attrs)
+	ctx, span := core.Start(req.Context(), method, trace.SpanKindClient, attrs...)
+	st.span = span
 	out := req.WithContext(ctx)
 	out.Header = req.Header.Clone()
 	if out.Header == nil {
@@ -33,7 +39,29 @@ func ClientBefore(t *http.Transport, r **http.Request) any {
 	}
 	core.Propagator().Inject(ctx, propagation.HeaderCarrier(out.Header))
 	*r = out
-	return span
+	st.ctx = ctx
+	return st
+}
+
+// clientState follows one request from ClientBefore to ClientAfter.
+type clientState struct {
+	ctx    context.Context
+	span   trace.Span
+	start  time.Time
+	metric []attribute.KeyValue // the bounded attributes known at start
+}
+
+// clientMetricAttrs keeps the span attributes that are bounded: method,
+// scheme and the peer (server.address/port), not url.full.
+func clientMetricAttrs(attrs []attribute.KeyValue) []attribute.KeyValue {
+	out := make([]attribute.KeyValue, 0, 4)
+	for _, kv := range attrs {
+		switch kv.Key {
+		case semconv.HTTPRequestMethodKey, semconv.URLSchemeKey, semconv.ServerAddressKey, semconv.ServerPortKey:
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 func clientAttrs(req *http.Request, attrs []attribute.KeyValue) []attribute.KeyValue {
@@ -50,22 +78,29 @@ func clientAttrs(req *http.Request, attrs []attribute.KeyValue) []attribute.KeyV
 // ClientAfter records the outcome and ends the span. On clients both 4xx and
 // 5xx are errors; so is a transport error.
 func ClientAfter(state any, resp *http.Response, err error) {
-	span, ok := state.(trace.Span)
+	st, ok := state.(*clientState)
 	if !ok {
 		return
 	}
-	if err != nil {
-		core.End(span, err)
-		return
-	}
-	if resp != nil {
+	span, metric := st.span, st.metric
+	switch {
+	case err != nil:
+		core.RecordError(span, err)
+		metric = append(metric, semconv.ErrorTypeKey.String(core.ErrorType(err)))
+	case resp != nil:
 		span.SetAttributes(semconv.HTTPResponseStatusCode(resp.StatusCode))
+		metric = append(metric, semconv.HTTPResponseStatusCode(resp.StatusCode))
 		if v := protocolVersion(resp.ProtoMajor, resp.ProtoMinor); v != "" {
 			span.SetAttributes(semconv.NetworkProtocolVersion(v))
+			metric = append(metric, semconv.NetworkProtocolVersion(v))
 		}
 		if resp.StatusCode >= 400 {
 			core.SetError(span, strconv.Itoa(resp.StatusCode), "")
+			metric = append(metric, semconv.ErrorTypeKey.String(strconv.Itoa(resp.StatusCode)))
 		}
 	}
 	span.End()
+	clientDuration.Record(st.ctx, st.start, metric...)
 }
+
+var clientDuration = core.NewDuration("http.client.request.duration", "Duration of HTTP client requests.")

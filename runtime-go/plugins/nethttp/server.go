@@ -2,9 +2,11 @@ package nethttp
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
@@ -18,7 +20,9 @@ import (
 // The mux hook finds it through the request context to record the route.
 type serverState struct {
 	span     trace.Span
-	method   string // span-name method: the method, or "HTTP" if unknown
+	start    time.Time
+	method   string               // span-name method: the method, or "HTTP" if unknown
+	metric   []attribute.KeyValue // the bounded attributes known at start
 	route    atomic.Pointer[string]
 	rec      statusRecorder
 	orig     *http.Request // the request net/http owns
@@ -40,21 +44,35 @@ func ServerBefore(w *http.ResponseWriter, r **http.Request) any {
 		return nil
 	}
 	req := *r
+	if core.Suppressed(req.Context()) {
+		return nil // the runtime's own endpoints, e.g. the Prometheus scrape
+	}
+	start := time.Now()
 	ctx := core.Propagator().Extract(req.Context(), propagation.HeaderCarrier(req.Header))
 	attrs, method := methodAttrs(req.Method)
+	// The metric gets the span's bounded attributes only: not the path, the
+	// peer, the user agent, nor (semconv opt-in) the client-chosen Host.
+	metric := append(attrs[:1:1], semconv.URLScheme(scheme(req)))
+	if v := protocolVersion(req.ProtoMajor, req.ProtoMinor); v != "" {
+		metric = append(metric, semconv.NetworkProtocolVersion(v))
+	}
 	ctx, span := core.Start(ctx, method, trace.SpanKindServer, serverAttrs(req, attrs)...)
-	st := &serverState{span: span, method: method, orig: req}
+	st := &serverState{span: span, start: start, method: method, metric: metric, orig: req}
 	st.replaced = req.WithContext(context.WithValue(ctx, serverStateKey{}, st))
 	*r = st.replaced
 	*w = st.rec.wrap(*w)
 	return st
 }
 
-func serverAttrs(req *http.Request, attrs []attribute.KeyValue) []attribute.KeyValue {
-	scheme := "http"
+func scheme(req *http.Request) string {
 	if req.TLS != nil {
-		scheme = "https"
+		return "https"
 	}
+	return "http"
+}
+
+func serverAttrs(req *http.Request, attrs []attribute.KeyValue) []attribute.KeyValue {
+	scheme := scheme(req)
 	attrs = append(attrs, semconv.URLScheme(scheme))
 	if req.URL != nil {
 		attrs = append(attrs, semconv.URLPath(req.URL.Path))
@@ -91,18 +109,26 @@ func ServerAfter(state any, panicked any) {
 	if st.orig.MultipartForm == nil {
 		st.orig.MultipartForm = st.replaced.MultipartForm
 	}
-	span := st.span
+	span, metric := st.span, st.metric
 	if code := st.rec.final(); code > 0 {
 		span.SetAttributes(semconv.HTTPResponseStatusCode(code))
+		metric = append(metric, semconv.HTTPResponseStatusCode(code))
 		if code >= 500 {
 			core.SetError(span, strconv.Itoa(code), "")
+			metric = append(metric, semconv.ErrorTypeKey.String(strconv.Itoa(code)))
 		}
+	} else if panicked != nil {
+		metric = append(metric, semconv.ErrorTypeKey.String(fmt.Sprintf("%T", panicked)))
 	}
 	name := st.method
 	if route := st.route.Load(); route != nil {
 		span.SetAttributes(semconv.HTTPRoute(*route))
+		metric = append(metric, semconv.HTTPRoute(*route))
 		name += " " + *route
 	}
 	span.SetName(name)
 	span.End()
+	serverDuration.Record(st.replaced.Context(), st.start, metric...)
 }
+
+var serverDuration = core.NewDuration("http.server.request.duration", "Duration of HTTP server requests.")

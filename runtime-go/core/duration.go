@@ -1,0 +1,65 @@
+package core
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+)
+
+// DurationBuckets are the histogram boundaries, in seconds, that the OTel
+// semantic conventions give every request-duration metric.
+var DurationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}
+
+// Duration is a plugin's RED metric: a histogram of operation durations in
+// seconds whose count gives the rate, whose error.type attribute gives the
+// errors, and whose buckets give the latency. Every plugin declares its
+// metric once, as a package variable, and records through it.
+type Duration struct {
+	name, description string
+	inst              atomic.Pointer[durationInstrument]
+}
+
+// durationInstrument is the histogram made for one runtime state, so that a
+// swapped provider (tests, a disabled SDK) gets an instrument of its own.
+type durationInstrument struct {
+	owner *state
+	hist  metric.Float64Histogram
+}
+
+// NewDuration declares a duration histogram named per semconv, e.g.
+// "http.server.request.duration".
+func NewDuration(name, description string) *Duration {
+	return &Duration{name: name, description: description}
+}
+
+// Record adds one operation that began at start. attrs must be bounded
+// (methods, route templates, status codes, peers): never ids, raw paths or
+// query strings. ctx is the operation's, for exemplars.
+func (d *Duration) Record(ctx context.Context, start time.Time, attrs ...attribute.KeyValue) {
+	s := current.Load()
+	if s == nil {
+		return
+	}
+	inst := d.inst.Load()
+	if inst == nil || inst.owner != s {
+		inst = d.instrument(s)
+	}
+	inst.hist.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(attrs...))
+}
+
+func (d *Duration) instrument(s *state) *durationInstrument {
+	hist, err := s.meter.Float64Histogram(d.name,
+		metric.WithUnit("s"),
+		metric.WithDescription(d.description),
+		metric.WithExplicitBucketBoundaries(DurationBuckets...))
+	if err != nil {
+		// The SDK still returns a working instrument alongside the error.
+		logf("metric %s: %v", d.name, err)
+	}
+	inst := &durationInstrument{owner: s, hist: hist}
+	d.inst.Store(inst)
+	return inst
+}

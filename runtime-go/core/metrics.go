@@ -1,0 +1,104 @@
+package core
+
+import (
+	"context"
+	"errors"
+
+	runtimemetrics "go.opentelemetry.io/contrib/instrumentation/runtime"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
+	"go.opentelemetry.io/otel/metric"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/resource"
+)
+
+// newMeterProvider builds the SDK meter provider with the readers cfg names,
+// or returns nil when there are none (OTEL_METRICS_EXPORTER=none). The export
+// interval and timeout come from OTEL_METRIC_EXPORT_* via the SDK. No reader
+// touches the network before its first export.
+func newMeterProvider(cfg config, res *resource.Resource) *sdkmetric.MeterProvider {
+	var opts []sdkmetric.Option
+	for _, name := range cfg.metrics.exporters {
+		var (
+			reader sdkmetric.Reader
+			err    error
+		)
+		switch name {
+		case "otlp":
+			var exp sdkmetric.Exporter
+			if exp, err = newOTLPMetricExporter(cfg.metrics.protocol); err == nil {
+				reader = sdkmetric.NewPeriodicReader(quietMetricExporter{exp})
+			}
+		case "prometheus":
+			reader, err = newPrometheusReader(cfg.prometheusAddr)
+		}
+		if err != nil {
+			logf("metrics exporter %s: %v", name, err)
+			continue
+		}
+		opts = append(opts, sdkmetric.WithReader(reader))
+	}
+	if len(opts) == 0 {
+		return nil
+	}
+	mp := sdkmetric.NewMeterProvider(append(opts, sdkmetric.WithResource(res))...)
+	startInstanceMetrics(mp)
+	return mp
+}
+
+func newOTLPMetricExporter(protocol string) (sdkmetric.Exporter, error) {
+	ctx := context.Background()
+	plain := defaultEndpoint("METRICS")
+	if protocol == protoGRPC {
+		var opts []otlpmetricgrpc.Option
+		if plain {
+			opts = append(opts, otlpmetricgrpc.WithInsecure())
+		}
+		return otlpmetricgrpc.New(ctx, opts...)
+	}
+	var opts []otlpmetrichttp.Option
+	if plain {
+		opts = append(opts, otlpmetrichttp.WithInsecure())
+	}
+	return otlpmetrichttp.New(ctx, opts...)
+}
+
+// quietMetricExporter runs every export under Suppress, so that rulec's own
+// net/http and gRPC hooks never trace the export traffic.
+type quietMetricExporter struct{ sdkmetric.Exporter }
+
+func (e quietMetricExporter) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
+	return e.Exporter.Export(Suppress(ctx), rm)
+}
+
+func (e quietMetricExporter) ForceFlush(ctx context.Context) error {
+	return e.Exporter.ForceFlush(Suppress(ctx))
+}
+
+func (e quietMetricExporter) Shutdown(ctx context.Context) error {
+	return e.Exporter.Shutdown(Suppress(ctx))
+}
+
+// startInstanceMetrics registers what an APM's instance view shows: the Go
+// runtime's goroutines, GC and heap, and rulec's own health.
+func startInstanceMetrics(mp metric.MeterProvider) {
+	err := runtimemetrics.Start(runtimemetrics.WithMeterProvider(mp))
+	err = errors.Join(err, registerSelfMetrics(mp.Meter(ScopeName, metric.WithInstrumentationVersion(Version))))
+	if err != nil {
+		logf("instance metrics: %v", err)
+	}
+}
+
+// registerSelfMetrics reports the runtime's own failures, so an operator sees
+// a broken hook without reading the application's stderr.
+func registerSelfMetrics(m metric.Meter) error {
+	_, err := m.Int64ObservableCounter("rulec.hook.panics",
+		metric.WithUnit("{panic}"),
+		metric.WithDescription("Panics raised inside rulec hooks, recovered before they reached the application."),
+		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(int64(hookPanics.Load()))
+			return nil
+		}))
+	return err
+}
