@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 
+	"github.com/google/uuid"
 	"go.opentelemetry.io/otel/sdk/resource"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 )
@@ -21,6 +22,8 @@ func newResource() *resource.Resource {
 		resource.WithProcessRuntimeName(),
 		resource.WithProcessRuntimeVersion(),
 		resource.WithAttributes(
+			// One id per process run: what an APM's instance view groups by.
+			semconv.ServiceInstanceID(uuid.NewString()),
 			semconv.TelemetryDistroName("rulec"),
 			semconv.TelemetryDistroVersion(Version),
 		),

@@ -24,6 +24,9 @@ func TestResourceDefaultsAndEnv(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got[k], want)
 		}
 	}
+	if len(got["service.instance.id"]) != 36 {
+		t.Errorf("service.instance.id = %q, want a UUID", got["service.instance.id"])
+	}
 	if got["process.pid"] == "" || got["process.runtime.name"] == "" {
 		t.Errorf("process attributes missing: %v", got)
 	}
