@@ -1,1 +1,1 @@
-"""OTLP trace receiver: collect spans from instrumented services, show them as trees."""
+"""OTLP receiver: collect spans and metrics from instrumented services, show spans as trees."""

@@ -1,4 +1,7 @@
-"""`python -m view receive`: collect spans until stopped, then print the trace trees."""
+"""`python -m view receive`: collect until stopped, print trace trees, then metric names.
+
+Metrics are only summarised, one line per name; the trees stay the main output.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import threading
 import time
 from types import FrameType
 
+from view.metrics import format_metric_summary
 from view.receiver import OtlpReceiver
 from view.tree import format_trace_trees
 
@@ -29,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"view: {exc}", file=sys.stderr)
         return 1
-    # stderr, so stdout carries nothing but the trees.
+    # stderr, so stdout carries nothing but what was received.
     print(
         f"view: OTLP/HTTP on {receiver.http_endpoint}, "
         f"OTLP/gRPC on {receiver.grpc_endpoint}",
@@ -41,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         receiver.stop()
     print(format_trace_trees(receiver.spans()))
+    metric_lines = format_metric_summary(receiver.metrics())
+    if metric_lines:
+        print("\nmetrics:")
+        print("\n".join(f"  {line}" for line in metric_lines))
     return 0
 
 
@@ -56,6 +64,7 @@ def _wait(
         now = time.monotonic()
         if max_seconds is not None and now - started >= max_seconds:
             return
+        # Spans only: periodic metric exports would otherwise keep it from ever idling.
         count = len(receiver.spans())
         if count != seen:
             seen, last_change = count, now
@@ -67,7 +76,7 @@ def _wait(
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m view")
     commands = parser.add_subparsers(dest="command", required=True)
-    receive = commands.add_parser("receive", help="receive OTLP traces, print trees")
+    receive = commands.add_parser("receive", help="receive OTLP traces and metrics, print trees")
     receive.add_argument("--http-port", type=int, default=4318)
     receive.add_argument("--grpc-port", type=int, default=4317)
     receive.add_argument(

@@ -1,18 +1,24 @@
-"""OTLP/gRPC server: TraceService/Export via the generated opentelemetry-proto stubs."""
+"""OTLP/gRPC server: Trace- and MetricsService/Export via the opentelemetry-proto stubs."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
 import grpc
+from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2_grpc
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+    ExportMetricsServiceRequest,
+    ExportMetricsServiceResponse,
+)
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
 
+from view.metrics import points_from_request
 from view.spans import spans_from_request
-from view.store import SpanStore
+from view.store import Stores
 
 _MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 _OPTIONS = [
@@ -23,23 +29,37 @@ _OPTIONS = [
 
 
 class _TraceService(trace_service_pb2_grpc.TraceServiceServicer):
-    def __init__(self, store: SpanStore) -> None:
-        self._store = store
+    def __init__(self, stores: Stores) -> None:
+        self._stores = stores
 
     def Export(
         self, request: ExportTraceServiceRequest, context: grpc.ServicerContext
     ) -> ExportTraceServiceResponse:
-        self._store.add(spans_from_request(request))
+        self._stores.spans.add(spans_from_request(request))
         return ExportTraceServiceResponse()
 
 
+class _MetricsService(metrics_service_pb2_grpc.MetricsServiceServicer):
+    def __init__(self, stores: Stores) -> None:
+        self._stores = stores
+
+    def Export(
+        self, request: ExportMetricsServiceRequest, context: grpc.ServicerContext
+    ) -> ExportMetricsServiceResponse:
+        self._stores.metrics.add(points_from_request(request))
+        return ExportMetricsServiceResponse()
+
+
 def start_grpc_server(
-    host: str, port: int, store: SpanStore
+    host: str, port: int, stores: Stores
 ) -> tuple[grpc.Server, int]:
     """Bind and start; return the server and its port (chosen by the OS for 0)."""
     server = grpc.server(ThreadPoolExecutor(max_workers=4), options=_OPTIONS)
     trace_service_pb2_grpc.add_TraceServiceServicer_to_server(
-        _TraceService(store), server
+        _TraceService(stores), server
+    )
+    metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(
+        _MetricsService(stores), server
     )
     try:
         bound = server.add_insecure_port(f"{host}:{port}")

@@ -1,9 +1,12 @@
-"""OTLP/HTTP server: POST /v1/traces (protobuf or JSON), answering per the spec."""
+"""OTLP/HTTP server: POST /v1/traces and /v1/metrics (protobuf or JSON), per the spec."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import urlsplit
 
 from google.protobuf.message import Message
@@ -11,30 +14,60 @@ from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import (
     ExportLogsServiceResponse,
 )
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+    ExportMetricsServiceRequest,
     ExportMetricsServiceResponse,
 )
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+    ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
 
 from view import payload, rpc_status
+from view.metrics import points_from_request
 from view.spans import spans_from_request
-from view.store import SpanStore
+from view.store import Store, Stores
 
 TRACES_PATH = "/v1/traces"
-# Metrics and logs are accepted and dropped so exporters for them do not retry forever.
-_DISCARDED: dict[str, type[Message]] = {
-    "/v1/metrics": ExportMetricsServiceResponse,
-    "/v1/logs": ExportLogsServiceResponse,
-}
+METRICS_PATH = "/v1/metrics"
+LOGS_PATH = "/v1/logs"
 MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class _Ingest:
+    """Which request message a path carries and where its converted records go."""
+
+    request: type[Message]
+    convert: Callable[[Any], list[Any]]
+    store: Callable[[Stores], Store[Any]]
+
+
+@dataclass(frozen=True)
+class _Signal:
+    response: type[Message]
+    # None: the body is not even decoded, just answered with an empty response.
+    ingest: _Ingest | None = None
+
+
+_SIGNALS: dict[str, _Signal] = {
+    TRACES_PATH: _Signal(
+        ExportTraceServiceResponse,
+        _Ingest(ExportTraceServiceRequest, spans_from_request, lambda s: s.spans),
+    ),
+    METRICS_PATH: _Signal(
+        ExportMetricsServiceResponse,
+        _Ingest(ExportMetricsServiceRequest, points_from_request, lambda s: s.metrics),
+    ),
+    # Logs are accepted undecoded and dropped, so their exporters do not retry forever.
+    LOGS_PATH: _Signal(ExportLogsServiceResponse),
+}
 
 
 class OtlpHttpServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], store: SpanStore) -> None:
-        self.store = store
+    def __init__(self, address: tuple[str, int], stores: Stores) -> None:
+        self.stores = stores
         super().__init__(address, _Handler)
 
 
@@ -44,11 +77,11 @@ class _Handler(BaseHTTPRequestHandler):
     server: OtlpHttpServer
 
     def log_message(self, fmt: str, *args: object) -> None:
-        """Silence per-request logging; the receiver's output is the trace trees."""
+        """Silence per-request logging; the receiver's output is what it stored."""
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
-        if path == TRACES_PATH or path in _DISCARDED:
+        if path in _SIGNALS:
             self._send_status(
                 HTTPStatus.METHOD_NOT_ALLOWED,
                 rpc_status.UNIMPLEMENTED,
@@ -65,7 +98,8 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             return
         path = urlsplit(self.path).path
-        if path != TRACES_PATH and path not in _DISCARDED:
+        signal = _SIGNALS.get(path)
+        if signal is None:
             self._not_found(path, reply_kind)
             return
         encoding = self.headers.get("Content-Encoding")
@@ -78,21 +112,29 @@ class _Handler(BaseHTTPRequestHandler):
                 reply_kind,
             )
             return
-        if path in _DISCARDED:
-            self._send_message(_DISCARDED[path](), kind)
+        if signal.ingest is not None and not self._ingest(
+            signal.ingest, body, encoding, kind
+        ):
             return
+        self._send_message(signal.response(), kind)
+
+    def _ingest(
+        self, ingest: _Ingest, body: bytes, encoding: str | None, kind: str
+    ) -> bool:
+        """Decode and store the body; if it is malformed, answer 400 and return False."""
+        store = ingest.store(self.server.stores)
         try:
-            request = payload.decode_trace_request(
-                payload.decompress(body, encoding), kind
+            request = payload.decode_request(
+                payload.decompress(body, encoding), kind, ingest.request
             )
         except payload.PayloadError as exc:
-            self.server.store.record_malformed()
+            store.record_malformed()
             self._send_status(
                 HTTPStatus.BAD_REQUEST, rpc_status.INVALID_ARGUMENT, str(exc), kind
             )
-            return
-        self.server.store.add(spans_from_request(request))
-        self._send_message(ExportTraceServiceResponse(), kind)
+            return False
+        store.add(ingest.convert(request))
+        return True
 
     def _read_body(self, reply_kind: str) -> bytes | None:
         """Read the body (Content-Length or chunked); on failure reply, return None."""

@@ -6,22 +6,22 @@ import base64
 import gzip
 import json
 import zlib
-from typing import Any
+from typing import Any, TypeVar
 
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError, Message
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
-    ExportTraceServiceRequest,
-)
 
 PROTOBUF = "application/x-protobuf"
 JSON = "application/json"
 _MEDIA_TYPES = {PROTOBUF: PROTOBUF, "application/protobuf": PROTOBUF, JSON: JSON}
 
-# OTLP/JSON writes these ids as hex, unlike protobuf's JSON mapping (base64).
+# OTLP/JSON writes these ids (spans, links, exemplars) as hex, unlike protobuf's
+# JSON mapping (base64).
 _HEX_ID_KEYS = frozenset(
     {"traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id"}
 )
+
+M = TypeVar("M", bound=Message)
 
 
 class PayloadError(ValueError):
@@ -50,8 +50,9 @@ def supported_encoding(content_encoding: str | None) -> bool:
     return (content_encoding or "identity").strip().lower() in ("identity", "gzip")
 
 
-def decode_trace_request(body: bytes, kind: str) -> ExportTraceServiceRequest:
-    request = ExportTraceServiceRequest()
+def decode_request(body: bytes, kind: str, request_type: type[M]) -> M:
+    """Parse an Export*ServiceRequest of any signal from a protobuf or JSON body."""
+    request = request_type()
     try:
         if kind == PROTOBUF:
             request.ParseFromString(body)
@@ -61,7 +62,7 @@ def decode_trace_request(body: bytes, kind: str) -> ExportTraceServiceRequest:
             json_format.ParseDict(document, request, ignore_unknown_fields=True)
     except (DecodeError, json_format.ParseError, ValueError, TypeError) as exc:
         raise PayloadError(
-            f"cannot decode {kind} ExportTraceServiceRequest: {exc}"
+            f"cannot decode {kind} {request.DESCRIPTOR.name}: {exc}"
         ) from exc
     return request
 

@@ -1,4 +1,4 @@
-"""`OtlpReceiver`: OTLP/HTTP and OTLP/gRPC trace servers on background threads."""
+"""`OtlpReceiver`: OTLP/HTTP and OTLP/gRPC trace and metrics servers on background threads."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from typing import Self
 
 import grpc
 
+from view.metrics import MetricPoint, format_metric_summary
 from view.otlp_grpc import start_grpc_server
 from view.otlp_http import OtlpHttpServer
 from view.spans import Span
-from view.store import SpanStore
+from view.store import Stores
 from view.tree import format_trace_trees
 
 HOST = "127.0.0.1"
@@ -20,12 +21,12 @@ _DUMP_MAX_LINES = 200
 
 
 class OtlpReceiver:
-    """Collects spans sent over OTLP; the OS picks ports given as 0 at start()."""
+    """Collects spans and metric points sent over OTLP; the OS picks ports given as 0 at start()."""
 
     def __init__(self, http_port: int = 0, grpc_port: int = 0) -> None:
         self.http_port = http_port
         self.grpc_port = grpc_port
-        self._store = SpanStore()
+        self._stores = Stores()
         self._http: OtlpHttpServer | None = None
         self._http_thread: threading.Thread | None = None
         self._grpc: grpc.Server | None = None
@@ -33,10 +34,10 @@ class OtlpReceiver:
     def start(self) -> Self:
         if self._http is not None:
             raise RuntimeError("receiver already started")
-        http = OtlpHttpServer((HOST, self.http_port), self._store)
+        http = OtlpHttpServer((HOST, self.http_port), self._stores)
         try:
             self._grpc, self.grpc_port = start_grpc_server(
-                HOST, self.grpc_port, self._store
+                HOST, self.grpc_port, self._stores
             )
         except OSError:
             http.server_close()
@@ -54,7 +55,7 @@ class OtlpReceiver:
         return self
 
     def stop(self) -> None:
-        """Stop both servers; spans already received stay readable."""
+        """Stop both servers; whatever was received stays readable."""
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()
@@ -94,31 +95,50 @@ class OtlpReceiver:
 
     @property
     def malformed_requests(self) -> int:
-        """HTTP trace requests answered 400 because their body could not be decoded."""
-        return self._store.malformed_requests
+        """HTTP trace and metrics requests answered 400 because their body could not be decoded."""
+        return self._stores.malformed_requests
 
     def spans(self) -> list[Span]:
-        return self._store.snapshot()
+        return self._stores.spans.snapshot()
+
+    def metrics(self) -> list[MetricPoint]:
+        """Every metric data point received so far, in arrival order."""
+        return self._stores.metrics.snapshot()
 
     def clear(self) -> None:
-        self._store.clear()
+        """Forget received spans and metric points (malformed counts are kept)."""
+        self._stores.clear()
 
     def wait_for(
         self, predicate: Callable[[list[Span]], bool], timeout: float
     ) -> list[Span]:
         """Wait until predicate(spans) holds; return them or raise TimeoutError."""
-        satisfied, spans = self._store.wait_for(predicate, timeout)
+        satisfied, spans = self._stores.spans.wait_for(predicate, timeout)
         if satisfied:
             return spans
-        raise TimeoutError(self._timeout_report(spans, timeout))
-
-    def _timeout_report(self, spans: list[Span], timeout: float) -> str:
-        lines = format_trace_trees(spans).splitlines()
-        if len(lines) > _DUMP_MAX_LINES:
-            hidden = len(lines) - _DUMP_MAX_LINES
-            lines = [*lines[:_DUMP_MAX_LINES], f"... ({hidden} more lines)"]
         header = (
             f"condition not met within {timeout:g}s; received {len(spans)} span(s), "
-            f"{self.malformed_requests} malformed request(s):"
+            f"{self._stores.spans.malformed_requests} malformed request(s):"
         )
-        return "\n".join([header, *lines])
+        raise TimeoutError(_report(header, format_trace_trees(spans).splitlines()))
+
+    def wait_for_metrics(
+        self, predicate: Callable[[list[MetricPoint]], bool], timeout: float
+    ) -> list[MetricPoint]:
+        """Wait until predicate(points) holds; return them or raise TimeoutError."""
+        satisfied, points = self._stores.metrics.wait_for(predicate, timeout)
+        if satisfied:
+            return points
+        lines = format_metric_summary(points) or ["no metrics received"]
+        header = (
+            f"condition not met within {timeout:g}s; received {len(points)} metric point(s), "
+            f"{self._stores.metrics.malformed_requests} malformed request(s):"
+        )
+        raise TimeoutError(_report(header, lines))
+
+
+def _report(header: str, lines: list[str]) -> str:
+    if len(lines) > _DUMP_MAX_LINES:
+        hidden = len(lines) - _DUMP_MAX_LINES
+        lines = [*lines[:_DUMP_MAX_LINES], f"... ({hidden} more lines)"]
+    return "\n".join([header, *lines])

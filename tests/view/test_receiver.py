@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import grpc
@@ -20,9 +19,9 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
-from opentelemetry.proto.common.v1.common_pb2 import KeyValue
 from opentelemetry.proto.trace.v1.trace_pb2 import Span as PbSpan
 from opentelemetry.proto.trace.v1.trace_pb2 import Status as PbStatus
+from otlp_client import kv, make_metrics_request, post
 
 from view.receiver import OtlpReceiver
 from view.rpc_status import Status
@@ -31,27 +30,10 @@ TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def _kv(key: str, value: object) -> KeyValue:
-    kv = KeyValue(key=key)
-    if isinstance(value, str):
-        kv.value.string_value = value
-    elif isinstance(value, bool):
-        kv.value.bool_value = value
-    elif isinstance(value, int):
-        kv.value.int_value = value
-    elif isinstance(value, float):
-        kv.value.double_value = value
-    else:
-        assert isinstance(value, list)
-        for item in value:
-            kv.value.array_value.values.add().string_value = item
-    return kv
-
-
 def make_request(span_id: str = "b7ad6b7169203331", name: str = "GET /orders/{id}") -> ExportTraceServiceRequest:
     request = ExportTraceServiceRequest()
     resource_spans = request.resource_spans.add()
-    resource_spans.resource.attributes.extend([_kv("service.name", "backend"), _kv("service.version", "1.2.3")])
+    resource_spans.resource.attributes.extend([kv("service.name", "backend"), kv("service.version", "1.2.3")])
     scope_spans = resource_spans.scope_spans.add()
     scope_spans.scope.name = "rulec/net/http"
     span = scope_spans.spans.add(
@@ -66,43 +48,16 @@ def make_request(span_id: str = "b7ad6b7169203331", name: str = "GET /orders/{id
     )
     span.attributes.extend(
         [
-            _kv("http.route", "/orders/{id}"),
-            _kv("http.response.status_code", 500),
-            _kv("sampled", True),
-            _kv("ratio", 0.5),
-            _kv("tags", ["a", "b"]),
+            kv("http.route", "/orders/{id}"),
+            kv("http.response.status_code", 500),
+            kv("sampled", True),
+            kv("ratio", 0.5),
+            kv("tags", ["a", "b"]),
         ]
     )
     event = span.events.add(name="exception", time_unix_nano=1_700_000_000_001_000_000)
-    event.attributes.append(_kv("exception.message", "db down"))
+    event.attributes.append(kv("exception.message", "db down"))
     return request
-
-
-def post(
-    receiver: OtlpReceiver,
-    body: bytes,
-    content_type: str = "application/x-protobuf",
-    path: str = "/v1/traces",
-    headers: dict[str, str] | None = None,
-) -> tuple[int, str, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", receiver.http_port, timeout=5)
-    try:
-        conn.request(
-            "POST",
-            path,
-            body=body,
-            headers={"Content-Type": content_type, **(headers or {})},
-        )
-        response = conn.getresponse()
-        return response.status, response.getheader("Content-Type", ""), response.read()
-    finally:
-        conn.close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[OtlpReceiver]:
-    with OtlpReceiver() as started:
-        yield started
 
 
 def test_protobuf_export_is_decoded_into_spans(receiver: OtlpReceiver) -> None:
@@ -206,12 +161,12 @@ def test_unknown_content_type_is_415(receiver: OtlpReceiver) -> None:
     assert receiver.malformed_requests == 0
 
 
-@pytest.mark.parametrize("path", ["/v1/metrics", "/v1/logs"])
-def test_metrics_and_logs_are_accepted_and_dropped(receiver: OtlpReceiver, path: str) -> None:
-    status, _, _ = post(receiver, b"", path=path)
+@pytest.mark.parametrize("body", [b"", b"\xff not even protobuf"])
+def test_logs_are_accepted_undecoded_and_dropped(receiver: OtlpReceiver, body: bytes) -> None:
+    status, _, _ = post(receiver, body, path="/v1/logs")
 
     assert status == 200
-    assert receiver.spans() == []
+    assert (receiver.spans(), receiver.metrics(), receiver.malformed_requests) == ([], [], 0)
 
 
 def test_keep_alive_connection_serves_several_requests(receiver: OtlpReceiver) -> None:
@@ -293,7 +248,7 @@ def test_stop_closes_the_ports() -> None:
         http.client.HTTPConnection("127.0.0.1", port, timeout=5).connect()
 
 
-def test_receive_command_prints_trees_when_idle() -> None:
+def test_receive_command_prints_trees_and_metrics_when_idle() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     command = [
         sys.executable,
@@ -321,16 +276,27 @@ def test_receive_command_prints_trees_when_idle() -> None:
         banner = process.stderr.readline()
         http_url = banner.split("OTLP/HTTP on ")[1].split(",")[0]
         conn = http.client.HTTPConnection(http_url.removeprefix("http://"), timeout=5)
-        conn.request(
-            "POST",
-            "/v1/traces",
-            body=make_request().SerializeToString(),
-            headers={"Content-Type": "application/x-protobuf"},
-        )
-        assert conn.getresponse().status == 200
+        # Metrics first: only spans end the idle wait, so both are in by then.
+        for path, request in (("/v1/metrics", make_metrics_request()), ("/v1/traces", make_request())):
+            conn.request(
+                "POST",
+                path,
+                body=request.SerializeToString(),
+                headers={"Content-Type": "application/x-protobuf"},
+            )
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
         conn.close()
         out = process.stdout.read()
         assert process.wait(timeout=20) == 0
 
     assert out.startswith(f"trace {TRACE_ID}  (1 spans)\n")
     assert "backend  SERVER  GET /orders/{id}  [ERROR: boom]" in out
+    metric_lines = [
+        "metrics:",
+        "  app.pool.utilization  gauge  unit=1  1 point(s)  services=backend",
+        "  app.requests  sum  unit={request}  1 point(s)  services=backend",
+        "  http.server.request.duration  histogram  unit=s  1 point(s)  services=backend",
+    ]
+    assert out.endswith("\n\n" + "\n".join(metric_lines) + "\n")
