@@ -16,6 +16,10 @@ from ruledsl.versions import VersionRange
 RUNTIME_MODULE = "rulec.dev/runtime"
 # The pseudo-package a rule uses to advise every main package's main().
 MAIN_PACKAGE = "main"
+# The runtime's own plugins (flush at exit, signal handling): a live switch
+# must not turn them off, or a process would lose its last spans or change
+# how it answers signals.
+ALWAYS_ON_PLUGINS = frozenset({"lifecycle"})
 
 
 @dataclass(frozen=True)

@@ -16,15 +16,17 @@ func init() {
 	}
 	otel.SetErrorHandler(&errorHandler{})
 	res := newResource()
-	install(newProvider(cfg, res), newMeterProvider(cfg, res))
+	sampler := newLiveSampler(os.Getenv)
+	install(newProvider(cfg, res, sampler), newMeterProvider(cfg, res))
+	watchConfig(os.Getenv, sampler)
 	watchSignals()
 }
 
-// newProvider builds the SDK provider. Sampler and OTEL_BSP_* come from the
-// environment via the SDK. The batch processors never block the caller:
-// when the bounded queue is full, spans are dropped.
-func newProvider(cfg config, res *resource.Resource) *sdktrace.TracerProvider {
-	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+// newProvider builds the SDK provider. OTEL_BSP_* come from the environment
+// via the SDK. The batch processors never block the caller: when the bounded
+// queue is full, spans are dropped.
+func newProvider(cfg config, res *resource.Resource, sampler sdktrace.Sampler) *sdktrace.TracerProvider {
+	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithSampler(sampler)}
 	for _, exp := range newExporters(cfg) {
 		opts = append(opts, sdktrace.WithSpanProcessor(sdktrace.NewBatchSpanProcessor(exp)))
 	}

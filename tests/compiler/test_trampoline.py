@@ -104,11 +104,20 @@ def test_hook_panic_is_contained_and_user_panic_passes_through(tmp_path: Path) -
     env = {**os.environ, "OTEL_TRACES_EXPORTER": "none", "GOFLAGS": "-mod=mod"}
     proc = subprocess.run(["go", "run", "."], cwd=app, capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
-    # The before hook panicked: the call still ran (13*2) and the after hook saw a nil state.
-    assert lines[0] == "after <nil> -> 26 <nil>"
-    assert lines[1] == "charged 26 <nil>, hook panics 1"
+    # The before hook panicked: the call still ran (13*2), and with no state
+    # there was nothing for the after hook to finish.
     # The program's own panic ran the after hook and reached the program's recover.
-    assert lines[2] == "after -1 -> 0 <nil>"
-    assert lines[3] == "recovered negative amount"
+    assert proc.stdout.splitlines() == [
+        "charged 26 <nil>, hook panics 1",
+        "after -1 -> 0 <nil>",
+        "recovered negative amount",
+    ]
     assert "hook exploded" in proc.stderr  # logged once, with the hook's name
+
+    # The plugin switched off by the live configuration: no hook runs at all.
+    config = tmp_path / "live.toml"
+    config.write_text('[plugins]\ndisabled = ["shop"]\n')
+    proc = subprocess.run(["go", "run", "."], cwd=app, capture_output=True, text=True, env={**env, "RULEC_CONFIG_FILE": str(config)}, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["charged 26 <nil>, hook panics 0", "recovered negative amount"]
+    assert "plugins disabled: shop" in proc.stderr
