@@ -11,6 +11,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/resource"
+	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 )
 
 // newMeterProvider builds the SDK meter provider with the readers cfg names,
@@ -80,11 +81,18 @@ func (e quietMetricExporter) Shutdown(ctx context.Context) error {
 	return e.Exporter.Shutdown(Suppress(ctx))
 }
 
+// runtimeMeter is the meter of every metric rulec records. Prometheus
+// rejects one scope registered twice with different schema URLs, so it is
+// made in this one place.
+func runtimeMeter(mp metric.MeterProvider) metric.Meter {
+	return mp.Meter(ScopeName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
+}
+
 // startInstanceMetrics registers what an APM's instance view shows: the Go
 // runtime's goroutines, GC and heap, and rulec's own health.
 func startInstanceMetrics(mp metric.MeterProvider) {
 	err := runtimemetrics.Start(runtimemetrics.WithMeterProvider(mp))
-	err = errors.Join(err, registerSelfMetrics(mp.Meter(ScopeName, metric.WithInstrumentationVersion(Version))))
+	err = errors.Join(err, registerSelfMetrics(runtimeMeter(mp)))
 	if err != nil {
 		logf("instance metrics: %v", err)
 	}

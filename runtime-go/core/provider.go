@@ -39,7 +39,7 @@ func newState(tp *sdktrace.TracerProvider, mp *sdkmetric.MeterProvider) *state {
 		meter: metricnoop.Meter{},
 	}
 	if mp != nil {
-		s.meter = mp.Meter(ScopeName, metric.WithInstrumentationVersion(Version), metric.WithSchemaURL(semconv.SchemaURL))
+		s.meter = runtimeMeter(mp)
 	}
 	return s
 }

@@ -117,7 +117,8 @@ def test_hook_panic_is_contained_and_user_panic_passes_through(tmp_path: Path) -
     # The plugin switched off by the live configuration: no hook runs at all.
     config = tmp_path / "live.toml"
     config.write_text('[plugins]\ndisabled = ["shop"]\n')
-    proc = subprocess.run(["go", "run", "."], cwd=app, capture_output=True, text=True, env={**env, "RULEC_CONFIG_FILE": str(config)}, timeout=600)
+    env["RULEC_CONFIG_FILE"] = str(config)
+    proc = subprocess.run(["go", "run", "."], cwd=app, capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["charged 26 <nil>, hook panics 0", "recovered negative amount"]
     assert "plugins disabled: shop" in proc.stderr

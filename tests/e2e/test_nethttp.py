@@ -5,36 +5,17 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from support.procs import free_port, get, service
+from support.shop import shop_running
 
 from view.receiver import OtlpReceiver
 from view.spans import Span
 
 pytestmark = pytest.mark.e2e
-
-
-@contextmanager
-def shop_running(
-    frontend: Path, backend: Path, otel: dict[str, str]
-) -> Iterator[tuple[str, subprocess.Popen[bytes], subprocess.Popen[bytes]]]:
-    fport, bport = free_port(), free_port()
-    env = {
-        "FRONTEND_ADDR": f"127.0.0.1:{fport}",
-        "BACKEND_ADDR": f"127.0.0.1:{bport}",
-        "BACKEND_URL": f"http://127.0.0.1:{bport}",
-        "OTEL_BSP_SCHEDULE_DELAY": "50",
-        **otel,
-    }
-    with service(backend, {**env, "OTEL_SERVICE_NAME": "backend"}, f"http://127.0.0.1:{bport}/healthz") as b:
-        with service(frontend, {**env, "OTEL_SERVICE_NAME": "frontend"}, f"http://127.0.0.1:{fport}/healthz") as f:
-            yield f"http://127.0.0.1:{fport}", f, b
 
 
 def _trace_of(spans: list[Span], path: str) -> list[Span]:
