@@ -6,34 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from support.metrics import counted, latest
 from support.procs import free_port, get
 from support.shop import backend_running, shop_running
 
-from view.metrics import MetricPoint
 from view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 
 SEMCONV_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10)
 FAST_EXPORT = {"OTEL_METRIC_EXPORT_INTERVAL": "300"}
-
-
-def _latest(points: list[MetricPoint], name: str, pid: int) -> dict[tuple, MetricPoint]:
-    """The newest cumulative point of each series of the named metric sent by
-    one process (the receiver is shared by every test of the run)."""
-    series: dict[tuple, MetricPoint] = {}
-    for p in points:
-        if p.name != name or p.resource.get("process.pid") != pid:
-            continue
-        key = (p.resource.get("service.instance.id"), tuple(sorted(p.attributes.items())))
-        if key not in series or p.time_unix_nano >= series[key].time_unix_nano:
-            series[key] = p
-    return series
-
-
-def _counted(points: list[MetricPoint], name: str, pid: int, **attrs: object) -> int:
-    series = _latest(points, name, pid).values()
-    return sum(p.count or 0 for p in series if all(p.attributes.get(k) == v for k, v in attrs.items()))
 
 
 def test_red_metrics_stay_bounded_under_a_thousand_ids(shop, receiver: OtlpReceiver) -> None:
@@ -45,9 +27,9 @@ def test_red_metrics_stay_bounded_under_a_thousand_ids(shop, receiver: OtlpRecei
         assert get(f"{url}/orders/fail")[0] == 500
         name = "http.server.request.duration"
         route = {"http.route": "/orders/{id}"}
-        points = receiver.wait_for_metrics(lambda got: _counted(got, name, proc.pid, **route) >= 1001, timeout=20)
+        points = receiver.wait_for_metrics(lambda got: counted(got, name, proc.pid, **route) >= 1001, timeout=20)
 
-    series = _latest(points, name, proc.pid)
+    series = latest(points, name, proc.pid)
     orders = {k: p for k, p in series.items() if p.attributes.get("http.route") == "/orders/{id}"}
     # One series per status code, not one per id: 200 and 500.
     assert sorted(p.attributes["http.response.status_code"] for p in orders.values()) == [200, 500]
@@ -71,7 +53,7 @@ def test_red_metrics_stay_bounded_under_a_thousand_ids(shop, receiver: OtlpRecei
     assert resource["telemetry.distro.name"] == "rulec" and resource["telemetry.distro.version"]
     names = {p.name for p in points if p.resource.get("process.pid") == proc.pid}
     assert {"process.runtime.go.goroutines", "process.runtime.go.gc.count", "process.runtime.go.mem.heap_alloc"} <= names
-    hook_panics = _latest(points, "rulec.hook.panics", proc.pid)
+    hook_panics = latest(points, "rulec.hook.panics", proc.pid)
     assert [p.value for p in hook_panics.values()] == [0]
 
 
@@ -81,9 +63,9 @@ def test_client_metric_names_the_peer_not_the_url(shop, receiver: OtlpReceiver) 
         for i in range(20):
             assert get(f"{url}/checkout/{i}")[0] == 200
         name = "http.client.request.duration"
-        points = receiver.wait_for_metrics(lambda got: _counted(got, name, frontend.pid) >= 20, timeout=20)
+        points = receiver.wait_for_metrics(lambda got: counted(got, name, frontend.pid) >= 20, timeout=20)
 
-    (client,) = _latest(points, name, frontend.pid).values()
+    (client,) = latest(points, name, frontend.pid).values()
     assert client.resource["service.name"] == "frontend"
     assert client.unit == "s" and client.count == 20
     assert client.attributes["server.address"] == "127.0.0.1"
