@@ -91,10 +91,20 @@ def generate(package: str, package_name: str, advice: list[Advice], blank_import
             wrapper_params, names = _signature(passed, package, aliases, "p")
             args = ", ".join(x for x in (names, *hook.consts) if x)
             ret = f"({_P}ret {results})" if results else ""
+            name = wrapper_name(a, when)
+            guard = _guard(a, when)
+            if guard:
+                # The guard alone is small enough for the compiler to inline
+                # at the advice: a switched-off plugin costs no call at all.
+                contained = name + "_hook"
+                lines += ["", f"func {name}({wrapper_params}) {ret}".rstrip() + " {", *guard]
+                lines.append(f"\treturn {contained}({names})" if results else f"\t{contained}({names})")
+                lines.append("}")
+                name = contained
             call = f"return {link}({args})" if results else f"{link}({args})"
-            lines += ["", f"func {wrapper_name(a, when)}({wrapper_params}) {ret}".rstrip() + " {"]
-            lines += _guard(a, when)
             lines += [
+                "",
+                f"func {name}({wrapper_params}) {ret}".rstrip() + " {",
                 "\tdefer func() {",
                 "\t\tif v := recover(); v != nil {",
                 f'\t\t\t{_P}hookPanicked("{hook.ref}", v)',

@@ -12,6 +12,7 @@ func init() {
 	cfg := loadConfig(os.Getenv)
 	flushTimeout = cfg.flushTimeout
 	if cfg.disabled {
+		switchAllOff()
 		return // current stays nil: every hook is a no-op
 	}
 	otel.SetErrorHandler(&errorHandler{})

@@ -13,6 +13,7 @@ var switches struct {
 	mu       sync.Mutex
 	byName   map[string]*atomic.Bool
 	disabled map[string]bool
+	allOff   bool // OTEL_SDK_DISABLED: no plugin ever runs
 }
 
 // PluginSwitch returns the live switch of the named plugin, the same one for
@@ -28,7 +29,7 @@ func PluginSwitch(plugin string) *atomic.Bool {
 			switches.byName = map[string]*atomic.Bool{}
 		}
 		sw = new(atomic.Bool)
-		sw.Store(!switches.disabled[plugin])
+		sw.Store(!switches.allOff && !switches.disabled[plugin])
 		switches.byName[plugin] = sw
 	}
 	return sw
@@ -45,7 +46,7 @@ func setDisabledPlugins(names []string) (off, on []string) {
 	defer switches.mu.Unlock()
 	switches.disabled = disabled
 	for name, sw := range switches.byName {
-		want := !disabled[name]
+		want := !switches.allOff && !disabled[name]
 		if sw.Swap(want) != want {
 			if want {
 				on = append(on, name)
@@ -57,4 +58,15 @@ func setDisabledPlugins(names []string) (off, on []string) {
 	sort.Strings(off)
 	sort.Strings(on)
 	return off, on
+}
+
+// switchAllOff turns every plugin off for good, so that with the SDK
+// disabled a hook costs what a switched-off one does.
+func switchAllOff() {
+	switches.mu.Lock()
+	defer switches.mu.Unlock()
+	switches.allOff = true
+	for _, sw := range switches.byName {
+		sw.Store(false)
+	}
 }

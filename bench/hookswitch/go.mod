@@ -1,0 +1,3 @@
+module rulec.dev/bench/hookswitch
+
+go 1.23
