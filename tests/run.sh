@@ -12,7 +12,7 @@ python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
 echo "== lint"
 ruff check .
-test -z "$(gofmt -l runtime-go examples)" || { gofmt -l runtime-go examples; exit 1; }
+test -z "$(gofmt -l runtime-go examples bench)" || { gofmt -l runtime-go examples bench; exit 1; }
 (cd runtime-go && go vet ./... && GOOS=windows go vet ./... && GOOS=darwin go vet ./...)
 
 echo "== runtime-go unit tests"
