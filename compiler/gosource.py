@@ -279,3 +279,41 @@ def packages_in(canonical: str) -> set[str]:
         paths.add(canonical[i + 1 : j])
         i = canonical.find("{", j)
     return paths
+
+
+def struct_close(source: bytes, type_name: str) -> int | None:
+    """Offset of the closing `}` of the top-level `type NAME struct {...}`."""
+    for node in _parser().parse(source).root_node.named_children:
+        if node.type != "type_declaration":
+            continue
+        for spec in node.named_children:
+            body = spec.child_by_field_name("type")
+            name = spec.child_by_field_name("name")
+            named = spec.type == "type_spec" and name is not None and _text(name) == type_name
+            if named and body is not None and body.type == "struct_type":
+                fields = next((c for c in body.named_children if c.type == "field_declaration_list"), None)
+                return fields.end_byte - 1 if fields is not None else None
+    return None
+
+
+def return_values(source: bytes, decl: FuncDecl) -> list[tuple[int, int] | None]:
+    """The byte range of what each of the function's own `return` statements
+    returns (None for a bare `return`), leaving out those of function literals."""
+    assert decl.body_open is not None
+    node = _parser().parse(source).root_node.descendant_for_byte_range(decl.body_open, decl.body_open + 1)
+    while node is not None and node.type != "block":
+        node = node.parent
+    spans: list[tuple[int, int] | None] = []
+
+    def walk(n: Node) -> None:
+        for c in n.named_children:
+            if c.type == "func_literal":
+                continue
+            if c.type == "return_statement":
+                values = c.named_children
+                spans.append((values[0].start_byte, values[-1].end_byte) if values else None)
+            walk(c)
+
+    if node is not None:
+        walk(node)
+    return spans

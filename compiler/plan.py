@@ -41,10 +41,20 @@ class HookCall:
 class FuncEdit:
     recv: str | None
     name: str
-    calls: tuple[HookCall, ...]
+    calls: tuple[HookCall, ...] = ()
+    prologue: tuple[str, ...] = ()  # Go statements run first, before any advice
+    result_filter: str | None = None  # `return X` becomes `return F(X, <params>)`
 
     def label(self) -> str:
         return f"({self.recv}).{self.name}" if self.recv else self.name
+
+
+@dataclass(frozen=True)
+class FieldEdit:
+    """Fields appended to a struct type: `decl` is Go field syntax."""
+
+    type_name: str
+    decl: str
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,11 @@ class PackagePlan:
     import_path: str
     digest: str
     files: dict[str, tuple[FuncEdit, ...]] = field(default_factory=dict)  # file basename → edits
+    fields: dict[str, tuple[FieldEdit, ...]] = field(default_factory=dict)  # file basename → struct edits
+
+    @property
+    def planned_files(self) -> set[str]:
+        return set(self.files) | set(self.fields)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, indent=1)
@@ -68,12 +83,15 @@ class PackagePlan:
                         HookCall(c["rule"], c["before"], tuple(c["before_args"]), c["state"], c["after"], tuple(c["after_args"]))
                         for c in e["calls"]
                     ),
+                    tuple(e.get("prologue", ())),
+                    e.get("result_filter"),
                 )
                 for e in edits
             )
             for base, edits in raw["files"].items()
         }
-        return cls(raw["import_path"], raw["digest"], files)
+        fields = {base: tuple(FieldEdit(f["type_name"], f["decl"]) for f in edits) for base, edits in raw.get("fields", {}).items()}
+        return cls(raw["import_path"], raw["digest"], files, fields)
 
 
 @dataclass

@@ -14,7 +14,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from compiler import trampoline
+from compiler import goroutine_context, trampoline
 from compiler.golist import Build, Package
 from compiler.paths import package_file
 from compiler.plan import FuncEdit, HookCall, PackagePlan, Summary
@@ -24,7 +24,7 @@ GENERATED_FILE = "zz_rulec_generated.go"
 # For a root with tests but no other Go file, so that its test binary links the runtime.
 GENERATED_TEST_FILE = "zz_rulec_generated_test.go"
 # The rewriter's own code: a change to it must rebuild every advised package.
-_REWRITER_FILES = ("rewrite/rewriter.py", "gosource.py", "plan.py", "trampoline.py")
+_REWRITER_FILES = ("rewrite/rewriter.py", "gosource.py", "plan.py", "trampoline.py", "goroutine_context.py")
 
 
 def rewriter_version() -> str:
@@ -76,6 +76,11 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> 
     version = rewriter_version()
     overlay: dict[str, str] = {}
     summary = Summary(plugins=res.graph.plugins_of(a.rule for a in res.advice))
+    bridge = bool(hook_packages) and goroutine_context.RUNTIME in build.packages
+    if bridge:
+        if goroutine_context.RUNTIME in by_pkg:
+            raise ValueError("rules advising package runtime itself are not supported")
+        overlay.update(_write_runtime_bridge(build.packages[goroutine_context.RUNTIME], version, plan_dir, final_dir))
 
     for path in sorted(set(by_pkg) | (set(roots) if hook_packages else set())):
         pkg = build.packages[path]
@@ -85,7 +90,7 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> 
         body = json.dumps({"v": version, "edits": PackagePlan(path, "", edits).to_json(), "blank": blank})
         digest = hashlib.sha256(body.encode()).hexdigest()[:16]
         test_only = not pkg.go_files
-        text = trampoline.generate(path, pkg.test_package if test_only else pkg.name, advice, blank, digest)
+        text = trampoline.generate(path, pkg.test_package if test_only else pkg.name, advice, blank, digest, bridge and path in roots)
         generated = os.path.join("overlay", path.replace("/", "%2F") + ".go")
         Path(plan_dir, generated).write_text(text)
         overlay[os.path.join(pkg.dir, GENERATED_TEST_FILE if test_only else GENERATED_FILE)] = os.path.join(final_dir, generated)
@@ -94,7 +99,18 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> 
             summary.packages[path] = [f"{e.label()}: {', '.join(c.rule for c in e.calls)}" for es in edits.values() for e in es]
             summary.joinpoints += sum(len(e.calls) for es in edits.values() for e in es)
 
+    if bridge:
+        summary.notes.append("goroutine context: runtime.g carries the trace context, inherited at every go statement")
     summary.inactive = [(r.id, str(r.pos), why, skip) for r, why, skip in res.graph.inactive_rules()]
     Path(plan_dir, "overlay.json").write_text(json.dumps({"Replace": overlay}, indent=1, sort_keys=True))
     Path(plan_dir, "summary.json").write_text(summary.to_json())
     return summary
+
+
+def _write_runtime_bridge(runtime: Package, version: str, plan_dir: str, final_dir: str) -> dict[str, str]:
+    """Write the runtime package's plan and generated file; return its overlay entry."""
+    digest = hashlib.sha256((version + goroutine_context.runtime_plan("").to_json()).encode()).hexdigest()[:16]
+    Path(package_file(plan_dir, runtime.path)).write_text(goroutine_context.runtime_plan(digest).to_json())
+    generated = os.path.join("overlay", runtime.path + ".go")
+    Path(plan_dir, generated).write_text(goroutine_context.runtime_file(digest))
+    return {os.path.join(runtime.dir, GENERATED_FILE): os.path.join(final_dir, generated)}

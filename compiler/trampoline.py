@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 
 from compiler import gosource
+from compiler.goroutine_context import ROOT_DECLS
 from compiler.resolve import Advice, Hook
 from ruledsl.model import ALWAYS_ON_PLUGINS, RUNTIME_MODULE
 
@@ -51,7 +52,11 @@ def _signature(params: tuple[gosource.Param, ...], package: str, aliases: dict[s
     return decl, names
 
 
-def generate(package: str, package_name: str, advice: list[Advice], blank_imports: list[str], digest: str) -> str:
+def generate(
+    package: str, package_name: str, advice: list[Advice], blank_imports: list[str], digest: str, goroutine_context: bool = False
+) -> str:
+    """The generated file of one package; `goroutine_context` adds, in a root
+    package, the hand-over of the runtime's goroutine-context accessors."""
     aliases = _aliases(advice, package)
     switched = sorted({a.rule.plugin for a in advice if switchable(a)})
     lines = [
@@ -62,13 +67,15 @@ def generate(package: str, package_name: str, advice: list[Advice], blank_import
         "",
         "import (",
     ]
-    if advice:
+    if advice or goroutine_context:
         lines.append('\t_ "unsafe" // for go:linkname')
     if switched:
         lines.append(f'\t{_ATOMIC} "sync/atomic"')
     lines += [f'\t{alias} "{path}"' for path, alias in sorted(aliases.items())]
     lines += [f'\t_ "{path}"' for path in blank_imports]
     lines.append(")")
+    if goroutine_context:
+        lines.append(ROOT_DECLS.rstrip("\n"))
     if not advice:
         return "\n".join(lines) + "\n"
     lines += ["", f"//go:linkname {_P}hookPanicked {PANIC_HOOK}", f"func {_P}hookPanicked(hook string, v any)"]

@@ -40,13 +40,13 @@ def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:
     done = set()
     for i, arg in enumerate(argv):
         base = _planned_name(os.path.basename(arg))
-        if not arg.endswith(".go") or base not in plan.files:
+        if not arg.endswith(".go") or base not in plan.planned_files:
             continue
         path = os.path.abspath(arg)
         try:
             with open(path, "rb") as f:
                 source = f.read()
-            rewritten = rewrite_file(source, plan.files[base], plan.import_path, path)
+            rewritten = rewrite_file(source, plan.files.get(base, ()), plan.import_path, path, plan.fields.get(base, ()))
         except (OSError, RewriteError) as e:
             sys.exit(f"rulec: cannot instrument {package}: {e}")
         target = os.path.join(out_dir, os.path.basename(arg))
@@ -54,7 +54,7 @@ def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:
             f.write(rewritten)
         new[i] = target
         done.add(base)
-    missing = set(plan.files) - done
+    missing = plan.planned_files - done
     if missing:
         sys.exit(f"rulec: cannot instrument {package}: planned file(s) {', '.join(sorted(missing))} not in this compile")
     return new

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from compiler import gosource
-from compiler.plan import PANIC, FuncEdit, HookCall
+from compiler.plan import PANIC, FieldEdit, FuncEdit
 
 PREFIX = "__rulec_"
 
@@ -55,9 +55,11 @@ def _origin(source: bytes, offset: int, display_path: str) -> tuple[str, int, in
     return last.group(1).decode(), int(last.group(2)) + line - directive_line - 1, col
 
 
-def rewrite_file(source: bytes, edits: tuple[FuncEdit, ...], package_path: str, display_path: str) -> bytes:
-    """Return `source` with `edits` applied; `display_path` is the file name
-    positions should keep (the original file's path)."""
+def rewrite_file(
+    source: bytes, edits: tuple[FuncEdit, ...], package_path: str, display_path: str, fields: tuple[FieldEdit, ...] = ()
+) -> bytes:
+    """Return `source` with `edits` and `fields` applied; `display_path` is the
+    file name positions should keep (the original file's path)."""
     parsed = gosource.parse(source, package_path)
     changes: list[_Edit] = []
     for edit in edits:
@@ -67,7 +69,16 @@ def rewrite_file(source: bytes, edits: tuple[FuncEdit, ...], package_path: str, 
             raise RewriteError(f"{display_path}: {problem}: cannot advise {edit.label()} in package {package_path}")
         if decl.body_open is None:
             raise RewriteError(f"{display_path}:{decl.line}: {edit.label()} has no Go body to advise")
-        changes.extend(_advise(source, decl, edit.calls, display_path))
+        changes.extend(_advise(source, decl, edit, display_path))
+        if edit.result_filter:
+            changes.extend(_filter_results(source, decl, edit, display_path))
+    for f in fields:
+        close = gosource.struct_close(source, f.type_name)
+        if close is None:
+            raise RewriteError(f"{display_path}: no struct type {f.type_name} to add {f.decl!r} to, in package {package_path}")
+        # Appended last, before the closing brace and on its line: no field
+        # moves (assembly relies on their offsets) and no line moves.
+        changes.append(_Edit(close, close, f"{f.decl}; "))
     changes.sort(key=lambda e: e.start, reverse=True)
     out = source
     for ch in changes:
@@ -81,8 +92,23 @@ def _position(source: bytes, offset: int) -> tuple[int, int]:
     return line, col
 
 
-def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...], display_path: str) -> list[_Edit]:
+def _filter_results(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, display_path: str) -> list[_Edit]:
+    """`return X` → `return F(X, p0, p1, ...)`: F sees, and may replace, the result."""
+    if len(decl.results) != 1 or any(not p.usable for p in decl.params):
+        raise RewriteError(f"{display_path}:{decl.line}: {edit.label()} needs one result and named parameters for a result filter")
+    args = "".join(f", {p.name}" for p in decl.params)
+    edits = []
+    for span in gosource.return_values(source, decl):
+        if span is None:
+            raise RewriteError(f"{display_path}:{decl.line}: {edit.label()} has a bare return; cannot filter its result")
+        start, end = span
+        edits += [_Edit(start, start, f"{edit.result_filter}("), _Edit(end, end, f"{args})")]
+    return edits
+
+
+def _advise(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, display_path: str) -> list[_Edit]:
     edits: list[_Edit] = []
+    calls = edit.calls
     specs = [a.lstrip("&") for c in calls for a in (*c.before_args, *c.after_args) if a != PANIC]
     names: dict[str, str | None] = {
         "recv": _name_for(decl.recv, "recv", "recv" in specs, edits) if decl.recv else None,
@@ -91,7 +117,7 @@ def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...],
     if any(s.startswith("r") and s != "recv" for s in specs):
         _name_results(decl, names, edits)
 
-    code: list[str] = []
+    code: list[str] = [f"{stmt};" for stmt in edit.prologue]
     for i, call in enumerate(calls):
         state = f"{PREFIX}s{i}"
         if call.before:
@@ -113,6 +139,8 @@ def _advise(source: bytes, decl: gosource.FuncDecl, calls: tuple[HookCall, ...],
                 code.append(f"defer func() {{ {call.after}({', '.join(args)}) }}();")
             else:
                 code.append(f"defer {call.after}();")
+    if not code:
+        return edits
     after_brace = decl.body_open + 1
     path, line, col = _origin(source, after_brace, display_path)
     code.append(f"/*line {path}:{line}:{col}*/")

@@ -10,13 +10,21 @@ import (
 // around a function with the span's name and kind as constants, so a rule
 // traces a function (generic ones included) without Go code of its own.
 
-// SpanStart starts a span for a function that takes no context.Context.
+// funcSpan follows one advised call from SpanStart to SpanEnd.
+type funcSpan struct {
+	span     trace.Span
+	previous any // the goroutine context to restore
+}
+
+// SpanStart starts a span for a function that takes no context.Context: its
+// parent is the goroutine's context, if any.
 func SpanStart(name string, kind int) any {
 	return SpanStartCtx(context.Background(), name, kind)
 }
 
 // SpanStartCtx starts a span as a child of the span in ctx, the advised
-// function's own context.Context parameter.
+// function's own context.Context parameter. While the function runs, the
+// span is its goroutine's context.
 func SpanStartCtx(ctx context.Context, name string, kind int) any {
 	if !Enabled() {
 		return nil
@@ -25,13 +33,14 @@ func SpanStartCtx(ctx context.Context, name string, kind int) any {
 		ctx = context.Background()
 	}
 	_, span := Start(ctx, name, trace.SpanKind(kind))
-	return span
+	return &funcSpan{span: span, previous: Attach(span)}
 }
 
 // SpanEnd ends the span SpanStart began, recording err (the function's
 // error result, nil if it has none).
 func SpanEnd(state any, err error) {
-	if span, ok := state.(trace.Span); ok {
-		End(span, err)
+	if fs, ok := state.(*funcSpan); ok {
+		Detach(fs.previous)
+		End(fs.span, err)
 	}
 }

@@ -11,9 +11,14 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// Start starts a span of the given kind as a child of the span in ctx.
-// Attributes are passed at start so that samplers can see them.
+// Start starts a span of the given kind as a child of the span in ctx or,
+// when ctx has none, of the goroutine's context (see Attach). Server and
+// consumer spans take their parent from the wire only. Attributes are passed
+// at start so that samplers can see them.
 func Start(ctx context.Context, name string, kind trace.SpanKind, attrs ...attribute.KeyValue) (context.Context, trace.Span) {
+	if kind != trace.SpanKindServer && kind != trace.SpanKindConsumer {
+		ctx = WithGoroutineParent(ctx)
+	}
 	return Tracer().Start(ctx, name, trace.WithSpanKind(kind), trace.WithAttributes(attrs...))
 }
 

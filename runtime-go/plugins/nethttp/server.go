@@ -25,6 +25,7 @@ type serverState struct {
 	metric   []attribute.KeyValue // the bounded attributes known at start
 	route    atomic.Pointer[string]
 	rec      statusRecorder
+	previous any           // the goroutine context ServerAfter restores
 	orig     *http.Request // the request net/http owns
 	replaced *http.Request // the request handed to the handler
 }
@@ -61,6 +62,9 @@ func ServerBefore(w *http.ResponseWriter, r **http.Request) any {
 	st.replaced = req.WithContext(context.WithValue(ctx, serverStateKey{}, st))
 	*r = st.replaced
 	*w = st.rec.wrap(*w)
+	// Goroutines the handler starts, and calls it makes without the
+	// request's context, still join the request's trace.
+	st.previous = core.Attach(span)
 	return st
 }
 
@@ -101,6 +105,7 @@ func ServerAfter(state any, panicked any) {
 	if !ok {
 		return
 	}
+	core.Detach(st.previous)
 	if panicked != nil {
 		core.RecordPanic(st.span, panicked)
 	}
