@@ -91,9 +91,10 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> 
         digest = hashlib.sha256(body.encode()).hexdigest()[:16]
         test_only = not pkg.go_files
         text = trampoline.generate(path, pkg.test_package if test_only else pkg.name, advice, blank, digest, bridge and path in roots)
-        generated = os.path.join("overlay", path.replace("/", "%2F") + ".go")
+        name = GENERATED_TEST_FILE if test_only else GENERATED_FILE
+        generated = _generated_path(plan_dir, path, name)
         Path(plan_dir, generated).write_text(text)
-        overlay[os.path.join(pkg.dir, GENERATED_TEST_FILE if test_only else GENERATED_FILE)] = os.path.join(final_dir, generated)
+        overlay[os.path.join(pkg.dir, name)] = os.path.join(final_dir, generated)
         if edits:
             Path(package_file(plan_dir, path)).write_text(PackagePlan(path, digest, edits).to_json())
             summary.packages[path] = [f"{e.label()}: {', '.join(c.rule for c in e.calls)}" for es in edits.values() for e in es]
@@ -111,6 +112,15 @@ def _write_runtime_bridge(runtime: Package, version: str, plan_dir: str, final_d
     """Write the runtime package's plan and generated file; return its overlay entry."""
     digest = hashlib.sha256((version + goroutine_context.runtime_plan("").to_json()).encode()).hexdigest()[:16]
     Path(package_file(plan_dir, runtime.path)).write_text(goroutine_context.runtime_plan(digest).to_json())
-    generated = os.path.join("overlay", runtime.path + ".go")
+    generated = _generated_path(plan_dir, runtime.path, GENERATED_FILE)
     Path(plan_dir, generated).write_text(goroutine_context.runtime_file(digest))
     return {os.path.join(runtime.dir, GENERATED_FILE): os.path.join(final_dir, generated)}
+
+
+def _generated_path(plan_dir: str, package: str, name: str) -> str:
+    # The compile matches planned files by base name, so a generated file
+    # keeps the name it has in the package (overlay/log.go would pass for
+    # package log's own log.go); one folder per package keeps them apart.
+    folder = os.path.join("overlay", package.replace("/", "%2F"))
+    os.makedirs(os.path.join(plan_dir, folder), exist_ok=True)
+    return os.path.join(folder, name)
