@@ -24,6 +24,7 @@ class Module:
     path: str
     version: str  # "" for the main module and local replacements
     replaced_by_dir: bool = False
+    dir: str = ""  # where the go command reads it from
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ def _module(raw: dict | None) -> Module | None:
         return None
     rep = raw.get("Replace")
     if rep:
-        return Module(raw["Path"], rep.get("Version", ""), replaced_by_dir=not rep.get("Version"))
-    return Module(raw["Path"], raw.get("Version", ""))
+        return Module(raw["Path"], rep.get("Version", ""), replaced_by_dir=not rep.get("Version"), dir=rep.get("Dir", ""))
+    return Module(raw["Path"], raw.get("Version", ""), dir=raw.get("Dir", ""))
 
 
 def go_list(args: list[str], go_version: str, env: dict[str, str], cwd: str) -> Build:

@@ -5,7 +5,9 @@ for each planned compile. This module is the format only: it must stay cheap
 to import (json and dataclasses), because the toolexec path imports it.
 
 Layout of a plan directory:
-  packages/<escaped import path>.json   one PackagePlan per advised package
+  packages/<escaped import path>.json   one PackagePlan per advised package (and
+                                        per package built from a module copy)
+  modinfo.json                          build-info edits for the link, if any
   overlay.json                          the go command's -overlay file
   summary.json                          what `rulec build` reports at the end
 """
@@ -63,6 +65,9 @@ class PackagePlan:
     digest: str
     files: dict[str, tuple[FuncEdit, ...]] = field(default_factory=dict)  # file basename → edits
     fields: dict[str, tuple[FieldEdit, ...]] = field(default_factory=dict)  # file basename → struct edits
+    # (rulec's copy of the package's module, the module cache directory it
+    # stands for): file paths in the output name the latter.
+    dir_rewrite: tuple[str, str] | None = None
 
     @property
     def planned_files(self) -> set[str]:
@@ -91,7 +96,20 @@ class PackagePlan:
             for base, edits in raw["files"].items()
         }
         fields = {base: tuple(FieldEdit(f["type_name"], f["decl"]) for f in edits) for base, edits in raw.get("fields", {}).items()}
-        return cls(raw["import_path"], raw["digest"], files, fields)
+        rewrite = raw.get("dir_rewrite")
+        return cls(raw["import_path"], raw["digest"], files, fields, tuple(rewrite) if rewrite else None)
+
+
+MODINFO_FILE = "modinfo.json"
+
+
+@dataclass(frozen=True)
+class ModuleCopies:
+    """Modules the build reads from rulec's copies, not the module cache."""
+
+    dirs: dict[str, tuple[str, str]]  # module path → (copy, module cache directory)
+    # (text in the link's importcfg, its replacement): the build info as a plain build has it
+    modinfo: list[tuple[str, str]]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from pathlib import Path
 from compiler import goroutine_context, trampoline
 from compiler.golist import Build, Package
 from compiler.paths import package_file
-from compiler.plan import FuncEdit, HookCall, PackagePlan, Summary
+from compiler.plan import MODINFO_FILE, FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
 from compiler.resolve import CORE_PACKAGE, Advice, Resolution
 
 GENERATED_FILE = "zz_rulec_generated.go"
@@ -63,9 +63,10 @@ def _root_imports(pkg: Package, hook_packages: list[str]) -> list[str]:
     return [p for p in hook_packages if p != pkg.path]
 
 
-def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> Summary:
+def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, copies: ModuleCopies | None = None) -> Summary:
     """Write the plan for `res` under `plan_dir`, naming files as they will be
-    once `plan_dir` is renamed to `final_dir`; return what it does."""
+    once `plan_dir` is renamed to `final_dir`; return what it does. `copies`
+    are the modules built from rulec's copies (module_copies)."""
     os.makedirs(os.path.join(plan_dir, "packages"), exist_ok=True)
     os.makedirs(os.path.join(plan_dir, "overlay"), exist_ok=True)
     by_pkg: dict[str, list[Advice]] = defaultdict(list)
@@ -96,10 +97,11 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str) -> 
         Path(plan_dir, generated).write_text(text)
         overlay[os.path.join(pkg.dir, name)] = os.path.join(final_dir, generated)
         if edits:
-            Path(package_file(plan_dir, path)).write_text(PackagePlan(path, digest, edits).to_json())
+            Path(package_file(plan_dir, path)).write_text(PackagePlan(path, digest, edits, dir_rewrite=_dir_rewrite(pkg, copies)).to_json())
             summary.packages[path] = [f"{e.label()}: {', '.join(c.rule for c in e.calls)}" for es in edits.values() for e in es]
             summary.joinpoints += sum(len(e.calls) for es in edits.values() for e in es)
 
+    _write_copy_plans(build, copies, by_pkg, plan_dir)
     if bridge:
         summary.notes.append("goroutine context: runtime.g carries the trace context, inherited at every go statement")
     summary.inactive = [(r.id, str(r.pos), why, skip) for r, why, skip in res.graph.inactive_rules()]
@@ -124,3 +126,22 @@ def _generated_path(plan_dir: str, package: str, name: str) -> str:
     folder = os.path.join("overlay", package.replace("/", "%2F"))
     os.makedirs(os.path.join(plan_dir, folder), exist_ok=True)
     return os.path.join(folder, name)
+
+
+def _dir_rewrite(pkg: Package, copies: ModuleCopies | None) -> tuple[str, str] | None:
+    if copies is None or pkg.module is None or pkg.module.path not in copies.dirs:
+        return None
+    copy, origin = copies.dirs[pkg.module.path]
+    return copy, origin
+
+
+def _write_copy_plans(build: Build, copies: ModuleCopies | None, advised: dict[str, list[Advice]], plan_dir: str) -> None:
+    """Plans for the unadvised packages of copied modules (their paths are
+    mapped back), and the build-info edits for the link."""
+    if copies is None:
+        return
+    for path, pkg in build.packages.items():
+        rewrite = _dir_rewrite(pkg, copies)
+        if rewrite and path not in advised:
+            Path(package_file(plan_dir, path)).write_text(PackagePlan(path, "", dir_rewrite=rewrite).to_json())
+    Path(plan_dir, MODINFO_FILE).write_text(json.dumps(copies.modinfo))

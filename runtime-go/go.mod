@@ -9,9 +9,11 @@ go 1.23
 // as v1.0.4, which only changed CaptureMetrics, unused here.
 
 require (
+	github.com/BurntSushi/toml v1.4.0
 	github.com/felixge/httpsnoop v1.0.3
 	github.com/google/uuid v1.6.0
 	github.com/prometheus/client_golang v1.19.1
+	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.42.0
 	go.opentelemetry.io/contrib/instrumentation/runtime v0.53.0
 	go.opentelemetry.io/contrib/propagators/b3 v1.28.0
 	go.opentelemetry.io/contrib/propagators/jaeger v1.28.0
@@ -28,7 +30,6 @@ require (
 )
 
 require (
-	github.com/BurntSushi/toml v1.4.0 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cenkalti/backoff/v4 v4.3.0 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect

@@ -9,6 +9,7 @@ the advice its plan promised.
 
 from __future__ import annotations
 
+import json
 import os
 import site
 import sys
@@ -28,17 +29,17 @@ def _planned_name(base: str) -> str:
     return base
 
 
-def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:
+def _load(plan_file: str) -> PackagePlan:
     with open(plan_file) as f:
-        plan = PackagePlan.from_json(f.read())
-    try:
-        out_dir = os.path.join(os.path.dirname(argv[argv.index("-o") + 1]), "rulec")
-    except (ValueError, IndexError):
-        sys.exit(f"rulec: compile of {package} has no -o; cannot instrument it")
+        return PackagePlan.from_json(f.read())
+
+
+def _rewrite_files(files: list[str], plan: PackagePlan, package: str, out_dir: str) -> list[str]:
+    """`files` with each planned one replaced by its rewritten copy in out_dir."""
     os.makedirs(out_dir, exist_ok=True)
-    new = list(argv)
+    new = list(files)
     done = set()
-    for i, arg in enumerate(argv):
+    for i, arg in enumerate(files):
         base = _planned_name(os.path.basename(arg))
         if not arg.endswith(".go") or base not in plan.planned_files:
             continue
@@ -58,3 +59,42 @@ def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:
     if missing:
         sys.exit(f"rulec: cannot instrument {package}: planned file(s) {', '.join(sorted(missing))} not in this compile")
     return new
+
+
+def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:
+    """The compile's argv, with the planned files rewritten."""
+    plan = _load(plan_file)
+    try:
+        out_dir = os.path.join(os.path.dirname(argv[argv.index("-o") + 1]), "rulec")
+    except (ValueError, IndexError):
+        sys.exit(f"rulec: compile of {package} has no -o; cannot instrument it")
+    new = _rewrite_files(argv, plan, package, out_dir)
+    if plan.dir_rewrite:
+        new = _trim_copy(new, *plan.dir_rewrite)
+    return new
+
+
+def rewrite_vet_config(argv: list[str], plan_file: str, package: str) -> list[str]:
+    """vet's argv, its config naming the rewritten files: vet checks the
+    package as it is compiled (the generated file may use what the rewrite
+    adds, such as a struct field)."""
+    cfg_path = argv[-1]
+    with open(cfg_path) as f:
+        cfg = json.load(f)
+    out_dir = os.path.join(os.path.dirname(cfg_path), "rulec")
+    cfg["GoFiles"] = _rewrite_files(cfg.get("GoFiles") or [], _load(plan_file), package, out_dir)
+    edited = os.path.join(out_dir, "vet.cfg")
+    with open(edited, "w") as f:
+        json.dump(cfg, f)
+    return [*argv[:-1], edited]
+
+
+def _trim_copy(argv: list[str], copy: str, origin: str) -> list[str]:
+    """File paths under rulec's copy of a module name the module cache, as a
+    plain build's do. The compiler applies the first -trimpath rewrite that
+    matches, so the go command's own (under -trimpath) still win."""
+    rule = f"{copy}=>{origin}"
+    if "-trimpath" not in argv[:-1]:
+        return [argv[0], "-trimpath", rule, *argv[1:]]
+    i = argv.index("-trimpath") + 1
+    return [*argv[:i], f"{argv[i]};{rule}" if argv[i] else rule, *argv[i + 1 :]]

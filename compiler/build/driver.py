@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from compiler.build import goargs, workspace
+from compiler.build import goargs, module_copies, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
 from compiler.paths import PLAN_DIR_ENV, RUNTIME_DIR
 from compiler.plan import Summary
@@ -30,7 +30,7 @@ from ruledsl.diagnostics import RuleError
 from ruledsl.load import rule_files
 
 SUPPORTED_GO = ((1, 25), (1, 26))  # oldest and newest Go release rulec is tested with
-_ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK"]
+_ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK", "GOMODCACHE"]
 
 
 class BuildError(Exception):
@@ -171,7 +171,7 @@ class Driver:
         plan_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=key + ".", dir=plan_dir.parent))
         try:
-            summary = self._plan(go_version, project, tmp, plan_dir)
+            summary = self._plan(go_version, project, tmp, plan_dir, env["GOMODCACHE"])
             try:
                 tmp.rename(plan_dir)
             except OSError:  # another build wrote the same plan first
@@ -181,7 +181,7 @@ class Driver:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
 
-    def _plan(self, go_version: str, project: workspace.Project, tmp: Path, final: Path) -> Summary:
+    def _plan(self, go_version: str, project: workspace.Project, tmp: Path, final: Path, gomodcache: str) -> Summary:
         # The planning stages load textX, networkx and tree-sitter: imported
         # here so that a build whose plan is cached never pays for them.
         from compiler.graph import RuleGraph
@@ -204,7 +204,17 @@ class Driver:
             res = resolve(graph, build)
         if res.diagnostics:
             raise RuleError(res.diagnostics)
-        summary = write_plan(res, build, str(tmp), str(final))
+        copied = module_copies.in_module_cache(build, {a.package for a in res.advice}, gomodcache)
+        described = None
+        if copied:
+            # The overlay cannot reach into the module cache: those modules
+            # build from rulec's copies, so list and resolve once more.
+            copies = {m: module_copies.ensure_copy(m, module_copies.copies_root(cache_root())) for m in copied}
+            project.replace_modules(tmp, copies, self.env, self.cwd)
+            build = self._list(go_version, project.go_setup(tmp), hooks)
+            res = resolve(RuleGraph(plugins), build)
+            described = module_copies.describe(copies, gomodcache)
+        summary = write_plan(res, build, str(tmp), str(final), described)
         summary.upgraded = upgraded
         if project.vendor and res.advice:
             summary.notes.append("vendor/ is read by plain go builds only: this build takes the same module versions from the module cache")

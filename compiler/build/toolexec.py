@@ -30,6 +30,28 @@ def _overlaid(argv: list[str]) -> list[str]:
     return out
 
 
+def _build_info(argv: list[str]) -> list[str]:
+    """The build info (`go version -m`) names modules built from rulec's
+    copies as a plain build does: the link gets an edited importcfg."""
+    plan_dir = os.environ.get("RULEC_PLAN_DIR")
+    edits_file = os.path.join(plan_dir, "modinfo.json") if plan_dir else ""
+    if not edits_file or not os.path.exists(edits_file) or "-importcfg" not in argv[:-1]:
+        return argv
+    import json
+
+    with open(edits_file) as f:
+        edits = json.load(f)
+    i = argv.index("-importcfg") + 1
+    with open(argv[i]) as f:
+        text = f.read()
+    for old, new in edits:
+        text = text.replace(old, new)
+    edited = argv[i] + ".rulec"  # beside it, in the go command's $WORK
+    with open(edited, "w") as f:
+        f.write(text)
+    return [*argv[:i], edited, *argv[i + 1 :]]
+
+
 def main() -> None:
     argv = sys.argv[1:]
     if not argv:
@@ -38,7 +60,10 @@ def main() -> None:
     name = os.path.basename(tool).split(".")[0]
     if name == "cover" and "-V=full" not in argv:
         argv = _overlaid(argv)
-    elif name == "compile" and "-V=full" not in argv:
+    elif name == "link" and "-V=full" not in argv:
+        argv = _build_info(argv)
+    elif (name == "compile" and "-V=full" not in argv) or (name == "vet" and argv[-1].endswith(".cfg")):
+        # vet checks a planned package as it is compiled: rewritten.
         sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         from compiler.paths import PLAN_DIR_ENV, package_file
 
@@ -46,9 +71,9 @@ def main() -> None:
         package = os.environ.get("TOOLEXEC_IMPORTPATH", "").split(" ", 1)[0]
         planned = package_file(plan_dir, package) if plan_dir and package else ""
         if planned and os.path.exists(planned):
-            from compiler.build.compile import rewrite_args
+            from compiler.build.compile import rewrite_args, rewrite_vet_config
 
-            argv = rewrite_args(argv, planned, package)
+            argv = (rewrite_args if name == "compile" else rewrite_vet_config)(argv, planned, package)
     os.execv(tool, argv)
 
 

@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.golist import GoListError
+from compiler.golist import GoListError, Module
 from compiler.paths import RUNTIME_DIR
 from ruledsl.model import RUNTIME_MODULE
 from ruledsl.versions import version_key
@@ -123,6 +123,14 @@ class Project:
             # the merged go.sum still lacks (from the module cache, or the proxy once).
             _go(["go", "list", *flags, "-mod=mod", "-deps", *hook_packages], env, cwd)
         return [f"{p} {before[p]} → {after[p]}" for p in raised]
+
+    def replace_modules(self, work_dir: Path, copies: dict[Module, Path], env: dict[str, str], cwd: str) -> None:
+        """Build each module version in `copies` from the directory given."""
+        edits = [f"-replace={m.path}@{m.version}={d}" for m, d in copies.items()]
+        if self.gowork:
+            _go(["go", "work", "edit", *edits, str(work_dir / "go.work")], env, cwd)
+        else:
+            _go(["go", "mod", "edit", f"-modfile={work_dir / 'go.mod'}", *edits], env, cwd)
 
     def _add_runtime_to_module(self, work_dir: Path, selected: dict[str, str], env: dict[str, str], cwd: str) -> None:
         modfile = work_dir / "go.mod"

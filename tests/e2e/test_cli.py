@@ -42,7 +42,7 @@ def test_rule_outside_its_version_range_is_skipped_loudly(module: Path, tmp_path
     build = rulec("build", "-o", str(tmp_path / "app"), "./frontend", cwd=module, env=env)
     assert build.returncode == 0, build.stderr
     assert "rulec: WARNING: rule nethttp.client SKIPPED: Go 1." in build.stderr
-    assert "plugins: lifecycle)" in build.stderr
+    assert "plugins: lifecycle, logcorrelation)" in build.stderr
 
 
 def test_rules_lists_plugins_targets_and_ranges() -> None:

@@ -75,7 +75,7 @@ def test_cross_compiles(module: Path, tmp_path: Path, target: str) -> None:
     out = tmp_path / "x"
     proc = rulec("build", "-o", str(out) + "/", "./cmd/...", cwd=module, env={"GOOS": goos, "GOARCH": goarch})
     assert proc.returncode == 0, proc.stderr
-    assert "plugins: lifecycle, nethttp" in proc.stderr
+    assert "plugins: lifecycle, logcorrelation, nethttp" in proc.stderr
     suffix = ".exe" if goos == "windows" else ""
     assert (out / f"alpha{suffix}").exists() and (out / f"beta{suffix}").exists()
 

@@ -111,7 +111,7 @@ def test_generic_function_and_methods_traced(tmp_path: Path, receiver: OtlpRecei
     binary = tmp_path / "gen-bin"
     proc = rulec("build", "--rules", str(rules), "-o", str(binary), ".", cwd=root)
     assert proc.returncode == 0, proc.stderr
-    assert "plugins: generics, lifecycle, nethttp" in proc.stderr
+    assert "plugins: generics, lifecycle, logcorrelation, nethttp" in proc.stderr
     env = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_SERVICE_NAME": "generics"}
     out = subprocess.run([str(binary)], env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[1 2] [2]", out.stderr

@@ -69,7 +69,7 @@ def test_workspace_build(work: Path, tmp_path: Path, receiver: OtlpReceiver, whe
     cwd, target = (work, "./app") if where == "root" else (work / "app", ".")
     proc = rulec("build", "-o", str(binary), target, cwd=cwd)
     assert proc.returncode == 0, proc.stderr
-    assert "plugins: lifecycle, nethttp" in proc.stderr
+    assert "plugins: lifecycle, logcorrelation, nethttp" in proc.stderr
     assert snapshot(work) == before
 
     service = f"ws-{where}"

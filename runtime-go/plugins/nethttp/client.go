@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -23,7 +24,7 @@ func ClientBefore(t *http.Transport, r **http.Request) any {
 		return nil
 	}
 	req := *r
-	if core.Suppressed(req.Context()) {
+	if core.Suppressed(req.Context()) || isOTLPExport(req) {
 		return nil
 	}
 	st := &clientState{start: time.Now()}
@@ -41,6 +42,14 @@ func ClientBefore(t *http.Transport, r **http.Request) any {
 	*r = out
 	st.ctx = ctx
 	return st
+}
+
+// isOTLPExport reports whether req is an OTLP export by an OTel Go SDK
+// exporter the application set up itself: tracing it would add a span per
+// batch of telemetry, telemetry about telemetry.
+func isOTLPExport(req *http.Request) bool {
+	ua := req.Header.Get("User-Agent")
+	return strings.HasPrefix(ua, "OTel OTLP Exporter Go/") || strings.HasPrefix(ua, "OTel Go OTLP over ")
 }
 
 // clientState follows one request from ClientBefore to ClientAfter.

@@ -1,0 +1,3 @@
+module rulec.dev/bench/gospawn
+
+go 1.23
