@@ -2,13 +2,18 @@
 
 Standard-library targets are looked up in this Go installation's GOROOT,
 module targets in the module cache (the newest cached version inside the
-rule's range; a module not in the cache is not checked, and says so with
--v). Hooks are looked up in runtime-go/.
+rule's range; a module not in the cache is not checked). With `releases`,
+each module target is checked against the real source of the oldest and the
+newest release inside its range instead, downloaded through the module
+proxy by the go command. Hooks are looked up in runtime-go/.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import tempfile
 from pathlib import Path
 
 from compiler import resolve
@@ -23,29 +28,71 @@ def _escape(module: str) -> str:
     return "".join("!" + c.lower() if c.isupper() else c for c in module)
 
 
-def _package_source(plugin: Plugin, package: str, env: dict[str, str]) -> Path | None:
-    if plugin.module is None:
-        d = Path(env["GOROOT"]) / "src" / package
-        return d if d.is_dir() else None
-    if not (package == plugin.module or package.startswith(plugin.module + "/")):
-        return None
+def _cached_module_root(plugin: Plugin, env: dict[str, str]) -> Path | None:
+    """The newest version of the plugin's module in the module cache, in range."""
+    assert plugin.module is not None
     parent = Path(env["GOMODCACHE"]) / _escape(plugin.module)
-    base = parent.name
     versions = []
-    for d in parent.parent.glob(base + "@*") if parent.parent.is_dir() else []:
+    for d in parent.parent.glob(parent.name + "@*") if parent.parent.is_dir() else []:
         v = d.name.split("@", 1)[1]
         try:
             if plugin.versions.contains(v):
                 versions.append((version_key(v), d))
         except VersionError:
             continue
-    if not versions:
+    return max(versions)[1] if versions else None
+
+
+def _package_source(plugin: Plugin, package: str, env: dict[str, str], module_root: Path | None) -> Path | None:
+    if plugin.module is None:
+        d = Path(env["GOROOT"]) / "src" / package
+        return d if d.is_dir() else None
+    if module_root is None:
         return None
-    root = max(versions)[1]
-    return root / package[len(plugin.module) + 1 :] if package != plugin.module else root
+    return module_root / package[len(plugin.module) + 1 :] if package != plugin.module else module_root
 
 
-def _check_rule(plugin: Plugin, rule: Rule, env: dict[str, str], out: list[Diagnostic]) -> None:
+def _go_json(args: list[str]) -> list[dict]:
+    """Run a go command that prints JSON values, outside any module."""
+    with tempfile.TemporaryDirectory() as d:
+        proc = subprocess.run(["go", *args], cwd=d, capture_output=True, text=True, env={**os.environ, "GOFLAGS": "-mod=mod"})
+    if proc.returncode != 0 and not proc.stdout.strip():
+        raise GoListError(proc.stderr.strip())
+    decoder, text, i, out = json.JSONDecoder(), proc.stdout, 0, []
+    while i < len(text.rstrip()):
+        value, i = decoder.raw_decode(text, i)
+        out.append(value)
+        while i < len(text) and text[i].isspace():
+            i += 1
+    return out
+
+
+def release_roots(plugin: Plugin) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+    """The oldest and newest release of the plugin's module inside its range,
+    downloaded into the module cache: [(version, directory)]."""
+    assert plugin.module is not None
+    try:
+        (listing,) = _go_json(["list", "-m", "-versions", "-json", plugin.module])
+        inside = sorted(
+            (v for v in listing.get("Versions") or [] if "-" not in v and plugin.versions.contains(v)), key=version_key
+        )
+        if not inside:
+            why = f"no release of {plugin.module} is inside {plugin.versions}"
+            return [], [Diagnostic(plugin.target_pos, "no-release", why)]
+        wanted = sorted({inside[0], inside[-1]}, key=version_key)
+        downloads = _go_json(["mod", "download", "-json", *(f"{plugin.module}@{v}" for v in wanted)])
+    except (GoListError, VersionError, ValueError) as e:
+        return [], [Diagnostic(plugin.target_pos, "no-release", f"cannot fetch releases of {plugin.module}: {e}")]
+    roots, diags = [], []
+    for d in downloads:
+        if d.get("Error"):
+            diags.append(Diagnostic(plugin.target_pos, "no-release", f"cannot download {plugin.module}@{d['Version']}: {d['Error']}"))
+        else:
+            roots.append((d["Version"], Path(d["Dir"])))
+    return roots, diags
+
+
+def _check_rule(plugin: Plugin, rule: Rule, env: dict[str, str], module_root: Path | None, out: list[Diagnostic]) -> None:
     before, after, diags = resolve.find_hooks(rule)
     out.extend(diags)
     target = rule.joinpoint.target
@@ -56,7 +103,7 @@ def _check_rule(plugin: Plugin, rule: Rule, env: dict[str, str], out: list[Diagn
             Diagnostic(rule.joinpoint.pos, "target-scope", f"{target.package} is not in module {plugin.module}, the plugin's target")
         )
         return
-    src = _package_source(plugin, target.package, env)
+    src = _package_source(plugin, target.package, env, module_root)
     if src is None:
         return  # nothing to check against here
     files = tuple(p.name for p in src.glob("*.go") if not p.name.endswith("_test.go"))
@@ -71,13 +118,23 @@ def _check_rule(plugin: Plugin, rule: Rule, env: dict[str, str], out: list[Diagn
         out.append(fitted)
 
 
-def check_sources(plugins: list[Plugin]) -> list[Diagnostic]:
+def check_sources(plugins: list[Plugin], releases: bool = False) -> list[Diagnostic]:
     try:
         env = go_env(["GOROOT", "GOMODCACHE"])
     except (GoListError, OSError):
         env = {"GOROOT": os.environ.get("GOROOT", ""), "GOMODCACHE": ""}
     out: list[Diagnostic] = []
     for plugin in plugins:
-        for rule in plugin.rules:
-            _check_rule(plugin, rule, env, out)
-    return out
+        roots: list[Path | None] = [None]
+        if plugin.module is not None:
+            if releases:
+                found, diags = release_roots(plugin)
+                out.extend(diags)
+                roots = [d for _, d in found]
+            else:
+                roots = [_cached_module_root(plugin, env)]
+        for root in roots:
+            for rule in plugin.rules:
+                _check_rule(plugin, rule, env, root, out)
+    # A hook problem is the same against every release: say it once.
+    return list(dict.fromkeys(out))

@@ -131,13 +131,14 @@ def plan(args: tuple[str, ...]) -> None:
 
 
 @main.command()
+@click.option("--releases", is_flag=True, help="Check module targets against the oldest and newest release in range (fetched).")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...]) -> None:
+def check(paths: tuple[Path, ...], releases: bool) -> None:
     """Lint .gorule files (the built-in rules/ by default)."""
     from compiler.check import check_sources  # tree-sitter: only for this command
 
     plugins, diagnostics = parse_all(list(paths) or _builtin())
-    diagnostics += check_sources(plugins)
+    diagnostics += check_sources(plugins, releases)
     for d in sorted(diagnostics, key=lambda d: (d.pos.file, d.pos.line, d.pos.col)):
         click.echo(str(d))
     if diagnostics:

@@ -113,12 +113,14 @@ def _fit(hook_params: tuple[gosource.Param, ...], target: list[tuple[str, gosour
     args = []
     for hp, (spec, tp) in zip(hook_params, target, strict=True):
         want = "[]" + tp.canonical if tp.variadic else tp.canonical
-        if hp.canonical == want:
+        # `any` takes any parameter by value: the way to receive one whose
+        # type the hook cannot name (database/sql's *driverConn).
+        if hp.canonical == want or (hp.canonical == "any" and not tp.variadic):
             args.append(spec)
         elif hp.canonical == "*" + want:
             args.append("&" + spec)
         else:
-            return f"parameter {hp.name or '?'} has type {hp.type}; it must be the target's type or a pointer to it ({tp.type})"
+            return f"parameter {hp.name or '?'} has type {hp.type}; it must be the target's type, a pointer to it, or any ({tp.type})"
     return tuple(args)
 
 

@@ -1,6 +1,6 @@
 module rulec.dev/runtime
 
-go 1.23
+go 1.24
 
 // Kept as low as works: this module is merged into users' builds, and MVS
 // would force anything newer on them. OTel v1.28.0 has everything rulec

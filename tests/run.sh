@@ -9,11 +9,16 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# The real servers plugin tests talk to (Debian packages; started by the tests).
+bash tests/services/install.sh
 
 echo "== lint"
 ruff check .
 test -z "$(gofmt -l runtime-go examples bench)" || { gofmt -l runtime-go examples bench; exit 1; }
 (cd runtime-go && go vet ./... && GOOS=windows go vet ./... && GOOS=darwin go vet ./...)
+
+echo "== built-in rules against the oldest and newest release in each range"
+python3 -m compiler.cli check --releases
 
 echo "== runtime-go unit tests"
 (cd runtime-go && go test -count=1 ./...)

@@ -168,8 +168,8 @@ class Project:
         # take part in the workspace's MVS and its go.sum counts.
         copy = work_dir / "go.work"
         edits = [f"-use={RUNTIME_DIR}"]
-        if version_key(_edit_json(["go", "work", "edit", "-json", str(copy)], env, cwd).get("Go") or "1.0") < version_key("1.23"):
-            edits.append("-go=1.23")  # runtime-go's own go version
+        if version_key(_edit_json(["go", "work", "edit", "-json", str(copy)], env, cwd).get("Go") or "1.0") < version_key("1.24"):
+            edits.append("-go=1.24")  # runtime-go's own go version
         _go(["go", "work", "edit", *edits, str(copy)], env, cwd)
 
 

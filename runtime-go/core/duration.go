@@ -19,6 +19,7 @@ var DurationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5,
 // metric once, as a package variable, and records through it.
 type Duration struct {
 	name, description string
+	buckets           []float64
 	inst              atomic.Pointer[durationInstrument]
 }
 
@@ -30,9 +31,13 @@ type durationInstrument struct {
 }
 
 // NewDuration declares a duration histogram named per semconv, e.g.
-// "http.server.request.duration".
-func NewDuration(name, description string) *Duration {
-	return &Duration{name: name, description: description}
+// "http.server.request.duration", with DurationBuckets or, when given, the
+// boundaries semconv names for that metric.
+func NewDuration(name, description string, buckets ...float64) *Duration {
+	if len(buckets) == 0 {
+		buckets = DurationBuckets
+	}
+	return &Duration{name: name, description: description, buckets: buckets}
 }
 
 // Record adds one operation that began at start. attrs must be bounded
@@ -54,7 +59,7 @@ func (d *Duration) instrument(s *state) *durationInstrument {
 	hist, err := s.meter.Float64Histogram(d.name,
 		metric.WithUnit("s"),
 		metric.WithDescription(d.description),
-		metric.WithExplicitBucketBoundaries(DurationBuckets...))
+		metric.WithExplicitBucketBoundaries(d.buckets...))
 	if err != nil {
 		// The SDK still returns a working instrument alongside the error.
 		logf("metric %s: %v", d.name, err)
