@@ -74,16 +74,17 @@ func {_SET}(v any) {{ getg().m.curg.{_FIELD} = v }}
 """
 
 # What a root package's generated file adds: the accessors, pulled from the
-# runtime and handed to rulec's runtime before main runs.
+# runtime and handed to rulec's runtime before main runs (interface{}, not
+# any: a root's module may predate Go 1.18).
 ROOT_DECLS = f"""
 //go:linkname __rulec_getContext runtime.{_GET}
-func __rulec_getContext() any
+func __rulec_getContext() interface{{}}
 
 //go:linkname __rulec_setContext runtime.{_SET}
-func __rulec_setContext(v any)
+func __rulec_setContext(v interface{{}})
 
 //go:linkname __rulec_useGoroutineContext {_USE}
-func __rulec_useGoroutineContext(get func() any, set func(any))
+func __rulec_useGoroutineContext(get func() interface{{}}, set func(interface{{}}))
 
 func init() {{ __rulec_useGoroutineContext(__rulec_getContext, __rulec_setContext) }}
 """

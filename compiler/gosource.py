@@ -9,6 +9,7 @@ are the same type.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -80,6 +81,20 @@ class GoFile:
             if f.recv_type == recv_type and f.name == name:
                 return f
         return None
+
+
+def assumed_name(import_path: str) -> str:
+    """The package name an unaliased import is used by, as Go tooling
+    assumes it without reading the package: the last path element, skipping
+    a major-version element (/v9) and dropping a .vN, go- prefix, -go or .go
+    suffix and other characters that cannot be in a name."""
+    parts = import_path.split("/")
+    name = parts[-1]
+    if len(parts) > 1 and re.fullmatch(r"v[0-9]+", name):
+        name = parts[-2]
+    name = re.sub(r"\.v[0-9]+$", "", name)  # gopkg.in/yaml.v3
+    name = name.removeprefix("go-").removesuffix("-go").removesuffix(".go")
+    return re.sub(r"[^A-Za-z0-9_]", "", name) or name
 
 
 def _text(node: Node) -> str:
@@ -195,7 +210,7 @@ def parse(source: bytes, package_path: str) -> GoFile:
                 path_node = spec.child_by_field_name("path")
                 path = _text(path_node).strip('"`')
                 name_node = spec.child_by_field_name("name")
-                local = _text(name_node) if name_node is not None else path.rsplit("/", 1)[-1]
+                local = _text(name_node) if name_node is not None else assumed_name(path)
                 if local not in ("_", "."):
                     imports[local] = path
     for node in root.named_children:
@@ -254,7 +269,8 @@ def _func(node: Node, imports: dict[str, str], package: str) -> FuncDecl:
 
 def render_type(canonical: str, package: str, alias_of: dict[str, str]) -> str:
     """Write a canonical type as Go inside `package`, naming other packages
-    by `alias_of[import path]`."""
+    by `alias_of[import path]`. `any` is written `interface{}`: generated
+    code must compile in modules whose go line predates Go 1.18."""
     out = []
     i = 0
     while i < len(canonical):
@@ -267,7 +283,7 @@ def render_type(canonical: str, package: str, alias_of: dict[str, str]) -> str:
             continue
         out.append(canonical[i])
         i += 1
-    return "".join(out)
+    return re.sub(r"\bany\b", "interface{}", "".join(out))
 
 
 def packages_in(canonical: str) -> set[str]:

@@ -78,7 +78,7 @@ def generate(
         lines.append(ROOT_DECLS.rstrip("\n"))
     if not advice:
         return "\n".join(lines) + "\n"
-    lines += ["", f"//go:linkname {_P}hookPanicked {PANIC_HOOK}", f"func {_P}hookPanicked(hook string, v any)"]
+    lines += ["", f"//go:linkname {_P}hookPanicked {PANIC_HOOK}", f"func {_P}hookPanicked(hook string, v interface{{}})"]
     if switched:
         lines += ["", f"//go:linkname {_P}pluginSwitch {SWITCH_HOOK}", f"func {_P}pluginSwitch(plugin string) *{_ATOMIC}.Bool", ""]
         lines += [f'var {_switch_var(name)} = {_P}pluginSwitch("{name}")' for name in switched]

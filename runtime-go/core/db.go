@@ -45,6 +45,9 @@ type DBCall struct {
 	SQL           bool   // Query is SQL: sanitize it and read the operation and table
 	ServerAddress string
 	ServerPort    int
+	// SpanName replaces the conventional "{operation} {target}", where a
+	// system's conventions name spans otherwise (Redis: the command).
+	SpanName string
 }
 
 // DBOp is one operation in flight, from StartDB to End.
@@ -113,6 +116,9 @@ func StartDBAt(ctx context.Context, c DBCall, start time.Time) *DBOp {
 // dbSpanName is "{operation} {collection}", else "{operation} {namespace}",
 // else the operation, else the system: semconv's low-cardinality name.
 func dbSpanName(c DBCall) string {
+	if c.SpanName != "" {
+		return c.SpanName
+	}
 	target := c.Collection
 	if target == "" {
 		target = c.Namespace
