@@ -2,6 +2,7 @@ package nethttp
 
 import (
 	"net/http"
+	"strings"
 
 	"rulec.dev/runtime/core"
 )
@@ -22,4 +23,48 @@ func Serving(r *http.Request) bool {
 // Transport gets rulec's CLIENT span.
 func ClientTraced() bool {
 	return core.Enabled() && pluginSwitch.Load()
+}
+
+// SetRoute records route, a router's template for the request r is being
+// served as (any syntax: "/users/:id" is written "/users/{id}"), on its
+// server span. Routers nested in one another report innermost first, and
+// the first route set wins, as for ServeMux patterns.
+func SetRoute(r *http.Request, route string) {
+	if r == nil || route == "" {
+		return
+	}
+	if st := serverStateFrom(r.Context()); st != nil {
+		route = NormalizeRoute(route)
+		st.route.CompareAndSwap(nil, &route)
+	}
+}
+
+// RecordError records a handler's error, as a router reports it, on the
+// server span r is being served under.
+func RecordError(r *http.Request, err error) {
+	if r == nil || err == nil {
+		return
+	}
+	if st := serverStateFrom(r.Context()); st != nil {
+		core.RecordError(st.span, err)
+	}
+}
+
+// NormalizeRoute writes route parameters the way ServeMux patterns (and the
+// span names of this plugin) do: ":id" becomes "{id}" and a catch-all
+// "*path" becomes "{path...}".
+func NormalizeRoute(route string) string {
+	if !strings.ContainsAny(route, ":*") {
+		return route
+	}
+	parts := strings.Split(route, "/")
+	for i, p := range parts {
+		switch {
+		case len(p) > 1 && p[0] == ':':
+			parts[i] = "{" + p[1:] + "}"
+		case len(p) > 1 && p[0] == '*':
+			parts[i] = "{" + p[1:] + "...}"
+		}
+	}
+	return strings.Join(parts, "/")
 }
