@@ -20,6 +20,8 @@ var DurationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5,
 type Duration struct {
 	name, description string
 	buckets           []float64
+	unit              string  // "s", or "ms" where the conventions say so
+	scale             float64 // seconds → unit
 	inst              atomic.Pointer[durationInstrument]
 }
 
@@ -37,7 +39,18 @@ func NewDuration(name, description string, buckets ...float64) *Duration {
 	if len(buckets) == 0 {
 		buckets = DurationBuckets
 	}
-	return &Duration{name: name, description: description, buckets: buckets}
+	return &Duration{name: name, description: description, buckets: buckets, unit: "s", scale: 1}
+}
+
+// NewMillisecondDuration declares a histogram in milliseconds, for metrics
+// the conventions define in ms (rpc.server.duration, rpc.client.duration),
+// with DurationBuckets in ms.
+func NewMillisecondDuration(name, description string) *Duration {
+	buckets := make([]float64, len(DurationBuckets))
+	for i, b := range DurationBuckets {
+		buckets[i] = b * 1000
+	}
+	return &Duration{name: name, description: description, buckets: buckets, unit: "ms", scale: 1000}
 }
 
 // Record adds one operation that began at start. attrs must be bounded
@@ -52,12 +65,12 @@ func (d *Duration) Record(ctx context.Context, start time.Time, attrs ...attribu
 	if inst == nil || inst.owner != s {
 		inst = d.instrument(s)
 	}
-	inst.hist.Record(ctx, time.Since(start).Seconds(), metric.WithAttributes(attrs...))
+	inst.hist.Record(ctx, time.Since(start).Seconds()*d.scale, metric.WithAttributes(attrs...))
 }
 
 func (d *Duration) instrument(s *state) *durationInstrument {
 	hist, err := s.meter.Float64Histogram(d.name,
-		metric.WithUnit("s"),
+		metric.WithUnit(d.unit),
 		metric.WithDescription(d.description),
 		metric.WithExplicitBucketBoundaries(d.buckets...))
 	if err != nil {
