@@ -78,12 +78,12 @@ func parseExporters(variable, v string, supported []string) []string {
 				out = append(out, name)
 			}
 		default:
-			logf("%s=%q: unsupported exporter %q ignored", variable, v, name)
+			Logf("%s=%q: unsupported exporter %q ignored", variable, v, name)
 		}
 	}
 	if len(out) == 0 {
 		// Only unknown names: keep telemetry flowing rather than drop it.
-		logf("%s=%q: no supported exporter, using otlp", variable, v)
+		Logf("%s=%q: no supported exporter, using otlp", variable, v)
 		return []string{"otlp"}
 	}
 	return out
@@ -112,7 +112,7 @@ func parseProtocol(getenv func(string) string, signal string) string {
 	case protoGRPC:
 		return protoGRPC
 	}
-	logf("%s=%q is not supported (use http/protobuf or grpc); using http/protobuf", name, v)
+	Logf("%s=%q is not supported (use http/protobuf or grpc); using http/protobuf", name, v)
 	return protoHTTP
 }
 
@@ -126,7 +126,7 @@ func prometheusAddr(getenv func(string) string) string {
 	port := strings.TrimSpace(getenv("OTEL_EXPORTER_PROMETHEUS_PORT"))
 	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
 		if port != "" {
-			logf("OTEL_EXPORTER_PROMETHEUS_PORT=%q is not a port; using 9464", port)
+			Logf("OTEL_EXPORTER_PROMETHEUS_PORT=%q is not a port; using 9464", port)
 		}
 		port = "9464"
 	}

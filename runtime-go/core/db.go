@@ -50,6 +50,25 @@ type DBCall struct {
 	SpanName string
 }
 
+// DBSystemOfDriver is the db.system.name of a SQL driver or dialect by the
+// name it is known under ("postgres", "pgx", "mysql"...): "other_sql" when
+// it is not one rulec knows.
+func DBSystemOfDriver(name string) string {
+	switch name {
+	case "postgres", "pgx", "pgx/v5", "postgresql":
+		return "postgresql"
+	case "mysql":
+		return "mysql"
+	case "sqlite3", "sqlite":
+		return "sqlite"
+	case "sqlserver", "mssql":
+		return "microsoft.sql_server"
+	case "clickhouse":
+		return "clickhouse"
+	}
+	return "other_sql"
+}
+
 // DBOp is one operation in flight, from StartDB to End.
 type DBOp struct {
 	ctx    context.Context

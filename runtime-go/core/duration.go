@@ -75,7 +75,7 @@ func (d *Duration) instrument(s *state) *durationInstrument {
 		metric.WithExplicitBucketBoundaries(d.buckets...))
 	if err != nil {
 		// The SDK still returns a working instrument alongside the error.
-		logf("metric %s: %v", d.name, err)
+		Logf("metric %s: %v", d.name, err)
 	}
 	inst := &durationInstrument{owner: s, hist: hist}
 	d.inst.Store(inst)

@@ -14,9 +14,9 @@ var (
 	logOut io.Writer = os.Stderr
 )
 
-// logf writes one "rulec: " prefixed line to stderr. The runtime lives inside
+// Logf writes one "rulec: " prefixed line to stderr. The runtime lives inside
 // someone else's program, so it never touches stdout or the log package.
-func logf(format string, args ...any) {
+func Logf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	logMu.Lock()
 	defer logMu.Unlock()
@@ -44,8 +44,8 @@ func (h *errorHandler) Handle(err error) {
 	h.last, h.suppressed = now, 0
 	h.mu.Unlock()
 	if n > 0 {
-		logf("telemetry error: %v (%d more in the last minute not shown)", err, n)
+		Logf("telemetry error: %v (%d more in the last minute not shown)", err, n)
 		return
 	}
-	logf("telemetry error: %v", err)
+	Logf("telemetry error: %v", err)
 }

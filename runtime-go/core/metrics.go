@@ -35,7 +35,7 @@ func newMeterProvider(cfg config, res *resource.Resource) *sdkmetric.MeterProvid
 			reader, err = newPrometheusReader(cfg.prometheusAddr)
 		}
 		if err != nil {
-			logf("metrics exporter %s: %v", name, err)
+			Logf("metrics exporter %s: %v", name, err)
 			continue
 		}
 		opts = append(opts, sdkmetric.WithReader(reader))
@@ -94,7 +94,7 @@ func startInstanceMetrics(mp metric.MeterProvider) {
 	err := runtimemetrics.Start(runtimemetrics.WithMeterProvider(mp))
 	err = errors.Join(err, registerSelfMetrics(runtimeMeter(mp)))
 	if err != nil {
-		logf("instance metrics: %v", err)
+		Logf("instance metrics: %v", err)
 	}
 }
 

@@ -20,7 +20,7 @@ func HookPanicked(hook string, v any) {
 	if _, seen := hookPanicLogged.LoadOrStore(hook, struct{}{}); seen {
 		return
 	}
-	logf("hook %s panicked (logged once; later panics are only counted): %v\n%s", hook, v, debug.Stack())
+	Logf("hook %s panicked (logged once; later panics are only counted): %v\n%s", hook, v, debug.Stack())
 }
 
 // HookPanics returns how many hook panics have been recovered so far.

@@ -37,7 +37,7 @@ func newPrometheusReader(addr string) (sdkmetric.Reader, error) {
 	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logf("prometheus endpoint %s: %v", addr, err)
+			Logf("prometheus endpoint %s: %v", addr, err)
 		}
 	}()
 	return reader, nil

@@ -33,7 +33,7 @@ func propagatorsFromEnv(getenv func(string) string) propagation.TextMapPropagato
 			list = append(list, EagleEye{})
 		case "none", "":
 		default:
-			logf("OTEL_PROPAGATORS: unknown propagator %q ignored (known: tracecontext, baggage, b3, b3multi, jaeger, eagleeye, none)", name)
+			Logf("OTEL_PROPAGATORS: unknown propagator %q ignored (known: tracecontext, baggage, b3, b3multi, jaeger, eagleeye, none)", name)
 		}
 	}
 	return propagation.NewCompositeTextMapPropagator(list...)

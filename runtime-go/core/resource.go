@@ -31,7 +31,7 @@ func newResource() *resource.Resource {
 	)
 	if err != nil {
 		// res still holds everything that was detected.
-		logf("resource: %v", err)
+		Logf("resource: %v", err)
 	}
 	// Default supplies service.name=unknown_service:<exe> when none is set.
 	merged, err := resource.Merge(resource.Default(), res)

@@ -54,7 +54,7 @@ func newLiveSampler(getenv func(string) string) *liveSampler {
 		s.base = sdktrace.ParentBased(sdktrace.TraceIDRatioBased(samplerRatio(arg)))
 	default:
 		if name != "" && name != "parentbased_always_on" {
-			logf("OTEL_TRACES_SAMPLER=%q is not supported; using parentbased_always_on", name)
+			Logf("OTEL_TRACES_SAMPLER=%q is not supported; using parentbased_always_on", name)
 		}
 		s.base = sdktrace.ParentBased(sdktrace.AlwaysSample())
 	}
@@ -70,7 +70,7 @@ func samplerRatio(arg string) float64 {
 	}
 	r, err := strconv.ParseFloat(arg, 64)
 	if err != nil || r < 0 || r > 1 {
-		logf("OTEL_TRACES_SAMPLER_ARG=%q is not a ratio in [0, 1]; using 1", arg)
+		Logf("OTEL_TRACES_SAMPLER_ARG=%q is not a ratio in [0, 1]; using 1", arg)
 		return 1
 	}
 	return r

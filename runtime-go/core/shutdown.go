@@ -35,7 +35,7 @@ func flush() {
 		err = errors.Join(err, s.mp.ForceFlush(ctx))
 	}
 	if err != nil {
-		logf("flushing telemetry: %v", err)
+		Logf("flushing telemetry: %v", err)
 	}
 }
 
@@ -57,7 +57,7 @@ func shutdown() {
 			err = errors.Join(err, s.mp.Shutdown(ctx))
 		}
 		if err != nil {
-			logf("flushing telemetry at exit (%v): %v", time.Since(start).Round(time.Millisecond), err)
+			Logf("flushing telemetry at exit (%v): %v", time.Since(start).Round(time.Millisecond), err)
 		}
 	})
 }

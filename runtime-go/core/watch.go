@@ -49,7 +49,7 @@ func (l *liveState) set(fromURL bool, c liveConfig) {
 	summary := describe(eff)
 	if summary != l.applied || len(off)+len(on) > 0 {
 		l.applied = summary
-		logf("live configuration in force: %s", summary)
+		Logf("live configuration in force: %s", summary)
 	}
 }
 
@@ -89,7 +89,7 @@ func (s *source) poll(ctx context.Context) (liveConfig, bool) {
 	if err != nil {
 		if msg := err.Error(); msg != s.bad {
 			s.bad = msg
-			logf("live configuration %s: %v (keeping the last good configuration)", s.name, err)
+			Logf("live configuration %s: %v (keeping the last good configuration)", s.name, err)
 		}
 		return liveConfig{}, false
 	}
@@ -136,7 +136,7 @@ func urlInterval(getenv func(string) string) time.Duration {
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 100*time.Millisecond {
-		logf("RULEC_CONFIG_POLL_INTERVAL=%q: want a duration of at least 100ms; using %v", v, defaultURLInterval)
+		Logf("RULEC_CONFIG_POLL_INTERVAL=%q: want a duration of at least 100ms; using %v", v, defaultURLInterval)
 		return defaultURLInterval
 	}
 	return d

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"rulec.dev/runtime/core"
 )
 
 // dbInfo is what every span of one *sql.DB carries.
@@ -31,15 +33,7 @@ func systemOf(driverName string, d driver.Driver) string {
 			return s
 		}
 	}
-	byName := map[string]string{
-		"postgres": "postgresql", "pgx": "postgresql", "pgx/v5": "postgresql", "postgresql": "postgresql",
-		"mysql": "mysql", "sqlite3": "sqlite", "sqlite": "sqlite", "sqlserver": "microsoft.sql_server",
-		"mssql": "microsoft.sql_server", "clickhouse": "clickhouse",
-	}
-	if s, ok := byName[driverName]; ok {
-		return s
-	}
-	return "other_sql"
+	return core.DBSystemOfDriver(driverName)
 }
 
 // infoFromDSN reads the server and database name from a data source name in

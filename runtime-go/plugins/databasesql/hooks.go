@@ -13,8 +13,15 @@ import (
 var (
 	dbs   core.SideTable[sql.DB, dbInfo]     // from sql.Open
 	stmts core.SideTable[sql.Stmt, stmtInfo] // from prepareDC
-	txs   core.SideTable[sql.Tx, dbInfo]     // from beginDC
+	txs   core.SideTable[sql.Tx, txInfo]     // from beginDC
 )
+
+// txInfo is a transaction's database and the context it began under, which
+// parents its commit or rollback (Tx keeps its own out of reach).
+type txInfo struct {
+	db  dbInfo
+	ctx context.Context
+}
 
 type stmtInfo struct {
 	db    dbInfo
@@ -120,13 +127,13 @@ func PingAfter(state any, err error) { end(state, err) }
 
 type beginState struct {
 	op   *core.DBOp
-	info dbInfo
+	info txInfo
 }
 
 // BeginBefore is the before hook of (*DB).beginDC, behind every Begin.
 func BeginBefore(db *sql.DB, ctx context.Context, dc any, release func(error), opts *sql.TxOptions) any {
 	info := infoOf(db)
-	return &beginState{core.StartDB(ctx, call(info, "BEGIN", "")), info}
+	return &beginState{core.StartDB(ctx, call(info, "BEGIN", "")), txInfo{info, ctx}}
 }
 
 // BeginAfter remembers the transaction's database for its commit or rollback.
@@ -146,7 +153,7 @@ func BeginAfter(state any, tx *sql.Tx, err error) {
 // Rollback) did nothing, and gets none.
 type txEnd struct {
 	operation string
-	info      dbInfo
+	info      txInfo
 	start     time.Time
 }
 
@@ -164,10 +171,8 @@ func txEndOf(tx *sql.Tx, operation string) any {
 // TxEndAfter records the commit or rollback that did something.
 func TxEndAfter(state any, err error) {
 	st, ok := state.(*txEnd)
-	if !ok || errors.Is(err, sql.ErrTxDone) || st.info.system == "" {
+	if !ok || errors.Is(err, sql.ErrTxDone) || st.info.ctx == nil {
 		return
 	}
-	// The transaction's context is not reachable here; the goroutine's
-	// context (the request being served) parents the span.
-	core.StartDBAt(context.Background(), call(st.info, st.operation, ""), st.start).End(err)
+	core.StartDBAt(st.info.ctx, call(st.info.db, st.operation, ""), st.start).End(err)
 }
