@@ -129,7 +129,17 @@ func StartDBAt(ctx context.Context, c DBCall, start time.Time) *DBOp {
 	ctx = WithGoroutineParent(ctx)
 	ctx, span := Tracer().Start(ctx, dbSpanName(c), trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(attrs...), trace.WithTimestamp(start))
-	return &DBOp{ctx: ctx, span: span, start: start, metric: metric}
+	return &DBOp{ctx: context.WithValue(ctx, dbOpKey{}, true), span: span, start: start, metric: metric}
+}
+
+type dbOpKey struct{}
+
+// InDBOp reports whether ctx is that of a database operation already being
+// traced: a driver under database/sql (pgx's stdlib) is the same operation
+// and its own plugin adds no second span.
+func InDBOp(ctx context.Context) bool {
+	v, _ := ctx.Value(dbOpKey{}).(bool)
+	return v
 }
 
 // dbSpanName is "{operation} {collection}", else "{operation} {namespace}",

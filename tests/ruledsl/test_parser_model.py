@@ -251,7 +251,9 @@ def test_builtin_rules_parse() -> None:
     plugins, diagnostics = parse_all([BUILTIN_RULES])
     assert diagnostics == []
     names = {p.name: p for p in plugins}
-    assert set(names) == {"lifecycle", "logcorrelation", "nethttp", "otelhttp"}
+    # One plugin per file, named as `rulec rules` lists them.
+    assert len(plugins) == len(list(BUILTIN_RULES.glob("*.gorule")))
+    assert {"lifecycle", "logcorrelation", "nethttp", "databasesql", "goredis", "grpc"} <= set(names)
     server = next(r for r in names["nethttp"].rules if r.name == "server")
     assert server.joinpoint.target == FuncTarget("net/http", "ServeHTTP", recv="serverHandler", pointer=None)
 

@@ -57,10 +57,21 @@ func OpenAfter(state any, db *sql.DB, err error) {
 	dbs.Set(db, infoFromDSN(systemOf(open[0], db.Driver()), open[1]))
 }
 
+// startIn starts an operation under *ctx and hands the driver the
+// operation's context instead: what the driver does (pgx's own tracing)
+// then knows it is part of this operation.
+func startIn(ctx *context.Context, c core.DBCall) *core.DBOp {
+	op := core.StartDB(*ctx, c)
+	if op != nil {
+		*ctx = op.Context()
+	}
+	return op
+}
+
 // QueryBefore is the before hook of (*DB).queryDC, behind every Query and
 // QueryRow of DB, Conn and Tx.
-func QueryBefore(db *sql.DB, ctx, txctx context.Context, dc any, releaseConn func(error), query string, args []any) any {
-	return core.StartDB(ctx, call(infoOf(db), "", query))
+func QueryBefore(db *sql.DB, ctx *context.Context, txctx context.Context, dc any, releaseConn func(error), query string, args []any) any {
+	return startIn(ctx, call(infoOf(db), "", query))
 }
 
 // QueryAfter ends the query's span.
@@ -68,8 +79,8 @@ func QueryAfter(state any, rows *sql.Rows, err error) { end(state, err) }
 
 // ExecBefore is the before hook of (*DB).execDC, behind every Exec of DB,
 // Conn and Tx.
-func ExecBefore(db *sql.DB, ctx context.Context, dc any, release func(error), query string, args []any) any {
-	return core.StartDB(ctx, call(infoOf(db), "", query))
+func ExecBefore(db *sql.DB, ctx *context.Context, dc any, release func(error), query string, args []any) any {
+	return startIn(ctx, call(infoOf(db), "", query))
 }
 
 // ExecAfter ends the exec's span.
@@ -100,21 +111,21 @@ func PrepareAfter(state any, stmt *sql.Stmt, err error) {
 }
 
 // StmtQueryBefore is the before hook of (*Stmt).QueryContext.
-func StmtQueryBefore(s *sql.Stmt, ctx context.Context, args []any) any {
+func StmtQueryBefore(s *sql.Stmt, ctx *context.Context, args []any) any {
 	return startStmt(s, ctx)
 }
 
 // StmtExecBefore is the before hook of (*Stmt).ExecContext.
-func StmtExecBefore(s *sql.Stmt, ctx context.Context, args []any) any {
+func StmtExecBefore(s *sql.Stmt, ctx *context.Context, args []any) any {
 	return startStmt(s, ctx)
 }
 
-func startStmt(s *sql.Stmt, ctx context.Context) *core.DBOp {
+func startStmt(s *sql.Stmt, ctx *context.Context) *core.DBOp {
 	info, ok := stmts.Get(s)
 	if !ok { // made by Tx.Stmt from another statement: its text is not known
 		info.db.system = "other_sql"
 	}
-	return core.StartDB(ctx, call(info.db, "", info.query))
+	return startIn(ctx, call(info.db, "", info.query))
 }
 
 // PingBefore is the before hook of (*DB).pingDC.
