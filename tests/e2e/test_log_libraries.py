@@ -1,0 +1,101 @@
+"""zap, logrus and zerolog, each at its oldest supported and newest release:
+records written while serving a request carry the request's trace_id and
+span_id (with the request's context or without any), records written outside
+any request carry none."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from support.gomod import go, rulec, write_module
+from support.procs import free_port, get, service
+
+from view.receiver import OtlpReceiver
+from view.spans import Span
+
+pytestmark = pytest.mark.e2e
+
+VERSIONS = {
+    "oldest": ["go.uber.org/zap@v1.24.0", "github.com/sirupsen/logrus@v1.9.0", "github.com/rs/zerolog@v1.31.0"],
+    "newest": ["go.uber.org/zap@v1.28.0", "github.com/sirupsen/logrus@v1.10.2", "github.com/rs/zerolog@v1.35.1"],
+}
+
+MAIN = """package main
+
+import (
+	"net/http"
+	"os"
+
+	"github.com/rs/zerolog"
+	"github.com/sirupsen/logrus"
+	"go.uber.org/zap"
+)
+
+func main() {
+	z, _ := zap.NewProduction()
+	sugar := z.Sugar()
+	logrus.SetFormatter(&logrus.JSONFormatter{})
+	logrus.SetOutput(os.Stdout)
+	lr := logrus.New()
+	lr.SetFormatter(&logrus.JSONFormatter{})
+	lr.SetOutput(os.Stdout)
+	zl := zerolog.New(os.Stdout)
+	z.Info("zap outside")
+	zl.Info().Msg("zerolog outside")
+
+	http.HandleFunc("GET /logs", func(w http.ResponseWriter, r *http.Request) {
+		z.Info("zap inside", zap.Int("n", 1))
+		sugar.Infow("zap sugared", "n", 2)
+		logrus.WithContext(r.Context()).Info("logrus std with context")
+		lr.WithField("n", 3).Warn("logrus new")
+		zl.Info().Ctx(r.Context()).Int("n", 4).Msg("zerolog with context")
+		zl.Warn().Send()
+		z.Sync()
+	})
+	http.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {})
+	http.ListenAndServe(os.Getenv("ADDR"), nil)
+}
+"""
+
+
+@pytest.fixture(scope="module", params=sorted(VERSIONS))
+def log_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_module(tmp_path_factory.mktemp(f"logs-{request.param}") / "app", "example.com/logs", {"main.go": MAIN})
+    for args in (["get", *VERSIONS[request.param]], ["mod", "tidy"]):
+        proc = go(*args, cwd=root)
+        assert proc.returncode == 0, proc.stderr
+    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    for plugin in ("logrus", "zap", "zerolog"):
+        assert plugin in proc.stderr
+    return root / "app"
+
+
+def test_records_inside_a_request_carry_its_ids(log_app: Path, receiver: OtlpReceiver) -> None:
+    addr, run = f"127.0.0.1:{free_port()}", uuid.uuid4().hex
+    env = {"ADDR": addr, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_BSP_SCHEDULE_DELAY": "50",
+           "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
+
+    def ours(spans: list[Span]) -> list[Span]:
+        return [s for s in spans if s.resource.get("test.run") == run and s.name == "GET /logs"]
+
+    with service(log_app, env, f"http://{addr}/healthz") as proc:
+        assert get(f"http://{addr}/logs")[0] == 200
+        (server,) = ours(receiver.wait_for(lambda got: bool(ours(got)), 20))
+        proc.kill()
+        out = proc.communicate()[0].decode()
+
+    records = {}
+    for line in out.splitlines():
+        if line.startswith("{"):
+            r = json.loads(line)
+            records[r.get("msg") or r.get("message") or r.get("level")] = r
+    inside = ["zap inside", "zap sugared", "logrus std with context", "logrus new", "zerolog with context", "warn"]
+    for msg in inside:
+        assert (records[msg].get("trace_id"), records[msg].get("span_id")) == (server.trace_id, server.span_id), msg
+    assert records["zap inside"]["n"] == 1 and records["logrus new"]["n"] == 3 and records["zerolog with context"]["n"] == 4
+    for msg in ("zap outside", "zerolog outside"):
+        assert "trace_id" not in records[msg]
