@@ -17,9 +17,9 @@ var knownMethods = map[string]bool{
 	"PATCH": true, "POST": true, "PUT": true, "TRACE": true,
 }
 
-// methodAttrs returns the method attributes and the method part of the span
+// MethodAttrs returns the method attributes and the method part of the span
 // name ("HTTP" for unknown methods, per semconv).
-func methodAttrs(method string) ([]attribute.KeyValue, string) {
+func MethodAttrs(method string) ([]attribute.KeyValue, string) {
 	if method == "" {
 		method = "GET" // net/http's meaning of an empty client method
 	}
@@ -32,9 +32,9 @@ func methodAttrs(method string) ([]attribute.KeyValue, string) {
 	}, "HTTP"
 }
 
-// serverAddrAttrs returns server.address and server.port for hostport,
+// ServerAddrAttrs returns server.address and server.port for hostport,
 // falling back to the scheme's default port.
-func serverAddrAttrs(hostport, scheme string) []attribute.KeyValue {
+func ServerAddrAttrs(hostport, scheme string) []attribute.KeyValue {
 	host, port := splitHostPort(hostport)
 	if host == "" {
 		return nil
@@ -49,8 +49,8 @@ func serverAddrAttrs(hostport, scheme string) []attribute.KeyValue {
 	return attrs
 }
 
-// peerAttrs returns network.peer.address and network.peer.port.
-func peerAttrs(hostport string) []attribute.KeyValue {
+// PeerAttrs returns network.peer.address and network.peer.port.
+func PeerAttrs(hostport string) []attribute.KeyValue {
 	host, port := splitHostPort(hostport)
 	if host == "" {
 		return nil

@@ -41,7 +41,7 @@ func TestSmallHelpers(t *testing.T) {
 	if got := redactedURL(u); got != "https://REDACTED:REDACTED@example.com/a?b=c" || u.User.Username() != "bob" {
 		t.Errorf("redactedURL = %q (original user %q)", got, u.User.Username())
 	}
-	if _, name := methodAttrs(""); name != "GET" {
+	if _, name := MethodAttrs(""); name != "GET" {
 		t.Errorf("empty method named %q", name)
 	}
 }

@@ -28,7 +28,7 @@ func ClientBefore(t *http.Transport, r **http.Request) any {
 		return nil
 	}
 	st := &clientState{start: time.Now()}
-	attrs, method := methodAttrs(req.Method)
+	attrs, method := MethodAttrs(req.Method)
 	attrs = clientAttrs(req, attrs)
 	st.metric = clientMetricAttrs(attrs)
 	ctx, span := core.Start(req.Context(), method, trace.SpanKindClient, attrs...)
@@ -76,7 +76,7 @@ func clientMetricAttrs(attrs []attribute.KeyValue) []attribute.KeyValue {
 func clientAttrs(req *http.Request, attrs []attribute.KeyValue) []attribute.KeyValue {
 	if u := req.URL; u != nil {
 		attrs = append(attrs, semconv.URLFull(redactedURL(u)), semconv.URLScheme(u.Scheme))
-		attrs = append(attrs, serverAddrAttrs(u.Host, u.Scheme)...)
+		attrs = append(attrs, ServerAddrAttrs(u.Host, u.Scheme)...)
 	}
 	if ua := req.Header.Get("User-Agent"); ua != "" {
 		attrs = append(attrs, semconv.UserAgentOriginal(ua))
@@ -109,7 +109,8 @@ func ClientAfter(state any, resp *http.Response, err error) {
 		}
 	}
 	span.End()
-	clientDuration.Record(st.ctx, st.start, metric...)
+	ClientDuration.Record(st.ctx, st.start, metric...)
 }
 
-var clientDuration = core.NewDuration("http.client.request.duration", "Duration of HTTP client requests.")
+// ClientDuration is http.client.request.duration, for every HTTP client plugin.
+var ClientDuration = core.NewDuration("http.client.request.duration", "Duration of HTTP client requests.")

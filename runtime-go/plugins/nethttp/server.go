@@ -50,7 +50,7 @@ func ServerBefore(w *http.ResponseWriter, r **http.Request) any {
 	}
 	start := time.Now()
 	ctx := core.Propagator().Extract(req.Context(), propagation.HeaderCarrier(req.Header))
-	attrs, method := methodAttrs(req.Method)
+	attrs, method := MethodAttrs(req.Method)
 	// The metric gets the span's bounded attributes only: not the path, the
 	// peer, the user agent, nor (semconv opt-in) the client-chosen Host.
 	metric := append(attrs[:1:1], semconv.URLScheme(scheme(req)))
@@ -85,8 +85,8 @@ func serverAttrs(req *http.Request, attrs []attribute.KeyValue) []attribute.KeyV
 	if host == "" && req.URL != nil {
 		host = req.URL.Host
 	}
-	attrs = append(attrs, serverAddrAttrs(host, scheme)...)
-	attrs = append(attrs, peerAttrs(req.RemoteAddr)...)
+	attrs = append(attrs, ServerAddrAttrs(host, scheme)...)
+	attrs = append(attrs, PeerAttrs(req.RemoteAddr)...)
 	if ua := req.UserAgent(); ua != "" {
 		attrs = append(attrs, semconv.UserAgentOriginal(ua))
 	}
@@ -133,7 +133,8 @@ func ServerAfter(state any, panicked any) {
 	}
 	span.SetName(name)
 	span.End()
-	serverDuration.Record(st.replaced.Context(), st.start, metric...)
+	ServerDuration.Record(st.replaced.Context(), st.start, metric...)
 }
 
-var serverDuration = core.NewDuration("http.server.request.duration", "Duration of HTTP server requests.")
+// ServerDuration is http.server.request.duration, for every HTTP server plugin.
+var ServerDuration = core.NewDuration("http.server.request.duration", "Duration of HTTP server requests.")
