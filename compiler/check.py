@@ -73,9 +73,13 @@ def release_roots(plugin: Plugin) -> tuple[list[tuple[str, Path]], list[Diagnost
     assert plugin.module is not None
     try:
         (listing,) = _go_json(["list", "-m", "-versions", "-json", plugin.module])
-        inside = sorted(
-            (v for v in listing.get("Versions") or [] if "-" not in v and plugin.versions.contains(v)), key=version_key
-        )
+        tagged = listing.get("Versions") or []
+        inside = sorted((v for v in tagged if "-" not in v and plugin.versions.contains(v)), key=version_key)
+        if not tagged:
+            # A module with no tagged release: its range runs over commits,
+            # from the lower bound's to the newest (@latest).
+            (latest,) = _go_json(["list", "-m", "-json", f"{plugin.module}@latest"])
+            inside = [v for v in (plugin.versions.lower_bound(), latest["Version"]) if v and plugin.versions.contains(v)]
         if not inside:
             why = f"no release of {plugin.module} is inside {plugin.versions}"
             return [], [Diagnostic(plugin.target_pos, "no-release", why)]

@@ -64,6 +64,14 @@ class VersionRange:
     def any(cls) -> VersionRange:
         return cls("any", ())
 
+    def lower_bound(self) -> str | None:
+        """The version a `>=` clause names, as written, if there is one."""
+        for part in self.text.split(","):
+            m = _CLAUSE.match(part)
+            if m and m.group(1) == ">=":
+                return m.group(2)
+        return None
+
     def contains(self, version: str) -> bool:
         key = version_key(version)
         return all(_OPS[op](key, bound) for op, bound in self.clauses)

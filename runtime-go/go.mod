@@ -10,6 +10,7 @@ go 1.24
 
 require (
 	github.com/BurntSushi/toml v1.4.0
+	github.com/bradfitz/gomemcache v0.0.0-20230905024940-24af94b03874
 	github.com/felixge/httpsnoop v1.0.3
 	github.com/gin-gonic/gin v1.9.0
 	github.com/go-chi/chi/v5 v5.0.0
