@@ -116,6 +116,8 @@ def plan(args: tuple[str, ...]) -> None:
         sys.exit(2)
     if not summary.packages:
         click.echo("no package of this build gets advice")
+    else:
+        click.echo(f"plugins active: {', '.join(summary.plugins)}\n")
     for pkg, funcs in sorted(summary.packages.items()):
         click.echo(pkg)
         for f in funcs:

@@ -40,11 +40,29 @@ def wait_http(url: str, timeout: float = 20) -> None:
             time.sleep(0.05)
 
 
+def wait_tcp(addr: str, timeout: float = 20) -> None:
+    host, port = addr.rsplit(":", 1)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((host, int(port)), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 @contextmanager
 def service(binary: Path, env: dict[str, str], health_url: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Run binary until the block ends, once health_url answers (an
+    http:// URL, or tcp://host:port for a server that speaks no HTTP)."""
     proc = subprocess.Popen([str(binary)], env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        wait_http(health_url)
+        if health_url.startswith("tcp://"):
+            wait_tcp(health_url.removeprefix("tcp://"))
+        else:
+            wait_http(health_url)
         yield proc
     finally:
         if proc.poll() is None:
