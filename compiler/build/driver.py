@@ -21,6 +21,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compiler.build import goargs, module_copies, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
@@ -28,6 +29,9 @@ from compiler.paths import PLAN_DIR_ENV, RUNTIME_DIR
 from compiler.plan import Summary
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import rule_files
+
+if TYPE_CHECKING:  # the planning stages are imported only when a plan is made
+    from compiler.resolve import Resolution
 
 SUPPORTED_GO = ((1, 25), (1, 26))  # oldest and newest Go release rulec is tested with
 _ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK", "GOMODCACHE"]
@@ -105,6 +109,13 @@ class Prepared:
     plan_dir: Path
     summary: Summary
     project: workspace.Project
+
+
+def _only_apps_modules(res: Resolution, build: Build, apps_own: set[str]) -> Resolution:
+    """res without advice on module packages only rulec's runtime brought in
+    (grpc, for its OTLP exporter): the plugins of a build are the app's."""
+    res.advice = [a for a in res.advice if a.package in apps_own or build.packages[a.package].standard]
+    return res
 
 
 class Driver:
@@ -193,6 +204,7 @@ class Driver:
         graph = RuleGraph(plugins)
         project.copy(tmp)
         res = resolve(graph, build := self._list(go_version, project.go_setup(tmp)))
+        apps_own = set(build.packages)
         upgraded: list[str] = []
         if res.advice:
             # The runtime joins the build, and with it packages (os/signal...)
@@ -201,7 +213,7 @@ class Driver:
             upgraded = project.add_runtime(tmp, hooks, self.env, self.cwd)
             graph = RuleGraph(plugins)
             build = self._list(go_version, project.go_setup(tmp), hooks)
-            res = resolve(graph, build)
+            res = _only_apps_modules(resolve(graph, build), build, apps_own)
         if res.diagnostics:
             raise RuleError(res.diagnostics)
         copied = module_copies.in_module_cache(build, {a.package for a in res.advice}, gomodcache)
@@ -212,7 +224,7 @@ class Driver:
             copies = {m: module_copies.ensure_copy(m, module_copies.copies_root(cache_root())) for m in copied}
             project.replace_modules(tmp, copies, self.env, self.cwd)
             build = self._list(go_version, project.go_setup(tmp), hooks)
-            res = resolve(RuleGraph(plugins), build)
+            res = _only_apps_modules(resolve(RuleGraph(plugins), build), build, apps_own)
             described = module_copies.describe(copies, gomodcache)
         summary = write_plan(res, build, str(tmp), str(final), described)
         summary.upgraded = upgraded
