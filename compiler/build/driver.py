@@ -151,9 +151,12 @@ class Driver:
                 h.update(_source_signature(d).encode())
         return h.hexdigest()[:24]
 
-    def _list(self, go_version: str, setup: tuple[list[str], dict[str, str]], extra: list[str] = ()) -> Build:
+    def _list(self, go_version: str, setup: tuple[list[str], dict[str, str]], extra: list[str] = (), update: bool = False) -> Build:
+        """The build's packages; `update` lets the go command complete rulec's
+        go.mod copy (requirements that a module the runtime raised, or a
+        replacement, brought in)."""
         flags, env = setup
-        flags = [*self.args.load_flags, *flags]
+        flags = [*self.args.load_flags, *flags, *(["-mod=mod"] if update else [])]
         if self.args.command in ("test", "vet"):  # both compile the tests too
             flags.append("-test")
         build = go_list([*flags, *self.args.list_patterns(), *extra], go_version, {**self.env, **env}, self.cwd)
@@ -212,7 +215,7 @@ class Driver:
             hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"})
             upgraded = project.add_runtime(tmp, hooks, self.env, self.cwd)
             graph = RuleGraph(plugins)
-            build = self._list(go_version, project.go_setup(tmp), hooks)
+            build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
             res = _only_apps_modules(resolve(graph, build), build, apps_own)
         if res.diagnostics:
             raise RuleError(res.diagnostics)
@@ -223,7 +226,7 @@ class Driver:
             # build from rulec's copies, so list and resolve once more.
             copies = {m: module_copies.ensure_copy(m, module_copies.copies_root(cache_root())) for m in copied}
             project.replace_modules(tmp, copies, self.env, self.cwd)
-            build = self._list(go_version, project.go_setup(tmp), hooks)
+            build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
             res = _only_apps_modules(resolve(RuleGraph(plugins), build), build, apps_own)
             described = module_copies.describe(copies, gomodcache)
         summary = write_plan(res, build, str(tmp), str(final), described)

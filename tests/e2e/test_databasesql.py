@@ -8,15 +8,15 @@ failing query fails its span, and db.client.operation.duration counts them.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec, write_module
+from support.gomod import build_app
 from support.metrics import latest
 from support.procs import free_port, get, service
 from support.services import Server
+from support.telemetry import Run
 
 from view.receiver import OtlpReceiver
 from view.spans import Span
@@ -97,14 +97,8 @@ func must(err error) {
 
 @pytest.fixture(scope="module")
 def sql_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_module(tmp_path_factory.mktemp("sqlapp") / "app", "example.com/sqlapp", {"main.go": MAIN})
-    for args in (["get", *DRIVERS], ["mod", "tidy"]):
-        proc = go(*args, cwd=root)
-        assert proc.returncode == 0, proc.stderr
-    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    assert "databasesql" in proc.stderr
-    return root / "app"
+    parent = tmp_path_factory.mktemp("sqlapp")
+    return build_app(parent, "example.com/sqlapp", {"main.go": MAIN}, DRIVERS, ("databasesql",))
 
 
 @dataclass(frozen=True)
@@ -138,21 +132,15 @@ def case(request: pytest.FixtureRequest) -> tuple[Case, Server]:
 
 def test_every_operation_is_a_span_under_the_request(sql_app: Path, case: tuple[Case, Server], receiver: OtlpReceiver) -> None:
     c, server = case
-    addr, run = f"127.0.0.1:{free_port()}", uuid.uuid4().hex
-    env = {"ADDR": addr, "DRIVER": c.driver, "DSN": c.dsn(server), "PLACEHOLDER": c.placeholder,
-           "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_BSP_SCHEDULE_DELAY": "50",
-           "OTEL_METRIC_EXPORT_INTERVAL": "200", "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
+    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
+    env = {"ADDR": addr, "DRIVER": c.driver, "DSN": c.dsn(server), "PLACEHOLDER": c.placeholder, **run.env()}
 
-    def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in spans if s.resource.get("test.run") == run]
 
     with service(sql_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/work")
         assert status == 200 and body.split() == [b"ann", b"1", b"1", b"true"], body
-        spans = ours(receiver.wait_for(lambda got: any(s.name == "SELECT no_such_table" for s in ours(got)), 30))
-        points = receiver.wait_for_metrics(
-            lambda got: any(p.name == "db.client.operation.duration" and p.resource.get("test.run") == run for p in got), 30
-        )
+        spans = run.spans(receiver.wait_for(lambda got: any(s.name == "SELECT no_such_table" for s in run.spans(got)), 30))
+        points = run.wait_metric("db.client.operation.duration")
 
     (server_span,) = [s for s in spans if s.kind == "SERVER" and s.name == "GET /work"]
     db_spans = [s for s in spans if s.kind == "CLIENT" and s.trace_id == server_span.trace_id]

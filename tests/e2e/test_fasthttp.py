@@ -7,16 +7,15 @@ span, and http.server.request.duration has the route, not the ids."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec, write_module
+from support.gomod import build_app
 from support.metrics import latest
 from support.procs import free_port, get, service
+from support.telemetry import Run
 
 from view.receiver import OtlpReceiver
-from view.spans import Span
 
 pytestmark = pytest.mark.e2e
 
@@ -56,34 +55,24 @@ func main() {
 
 @pytest.fixture(scope="module", params=sorted(VERSIONS))
 def fiber_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_module(tmp_path_factory.mktemp(f"fiber-{request.param}") / "app", "example.com/fiberapp", {"main.go": MAIN})
-    for args in (["get", *VERSIONS[request.param]], ["mod", "tidy"]):
-        proc = go(*args, cwd=root)
-        assert proc.returncode == 0, proc.stderr
-    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    assert "fasthttp" in proc.stderr and "fiber" in proc.stderr
-    return root / "app"
+    parent = tmp_path_factory.mktemp(f"fiber-{request.param}")
+    return build_app(parent, "example.com/fiberapp", {"main.go": MAIN}, VERSIONS[request.param], ("fasthttp", "fiber"))
 
 
 def test_server_client_and_routes(fiber_app: Path, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", uuid.uuid4().hex
-    env = {"ADDR": addr, "BACKEND_ADDR": f"127.0.0.1:{free_port()}", "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint,
-           "OTEL_BSP_SCHEDULE_DELAY": "50", "OTEL_METRIC_EXPORT_INTERVAL": "200",
-           "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
+    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
+    env = {"ADDR": addr, "BACKEND_ADDR": f"127.0.0.1:{free_port()}", **run.env()}
 
-    def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in spans if s.resource.get("test.run") == run]
 
     with service(fiber_app, env, f"http://{addr}/healthz") as proc:
         for i in (1, 2):
             status, body, _ = get(f"http://{addr}/users/{i}")
             assert (status, body) == (200, b"7")
         assert get(f"http://{addr}/boom")[0] == 500
-        spans = ours(receiver.wait_for(lambda got: sum(s.name == "GET" and s.kind == "SERVER" for s in ours(got)) >= 2
-                                       and any(s.name == "GET /boom" for s in ours(got)), 30))  # fmt: skip
+        spans = run.spans(receiver.wait_for(lambda got: sum(s.name == "GET" and s.kind == "SERVER" for s in run.spans(got)) >= 2
+                                       and any(s.name == "GET /boom" for s in run.spans(got)), 30))  # fmt: skip
         points = receiver.wait_for_metrics(
-            lambda got: any(p.name == "http.server.request.duration" and p.resource.get("test.run") == run
+            lambda got: any(p.name == "http.server.request.duration" and p.resource.get("test.run") == run.id
                             and p.attributes.get("http.route") == "/boom" for p in got), 30)  # fmt: skip
 
     users = [s for s in spans if s.name == "GET /users/{id}"]

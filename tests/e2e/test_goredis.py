@@ -6,17 +6,16 @@ wrong-type command is; db.client.operation.duration counts them."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec, write_module
+from support.gomod import build_app
 from support.metrics import latest
 from support.procs import free_port, get, service
 from support.services import Server
+from support.telemetry import Run
 
 from view.receiver import OtlpReceiver
-from view.spans import Span
 
 pytestmark = pytest.mark.e2e
 
@@ -89,33 +88,21 @@ func main() {
 
 @pytest.fixture(scope="module", params=sorted(VERSIONS))
 def redis_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_module(tmp_path_factory.mktemp(f"redis-{request.param}") / "app", "example.com/cache", {"main.go": MAIN})
-    for args in (["get", *VERSIONS[request.param]], ["mod", "tidy"]):
-        proc = go(*args, cwd=root)
-        assert proc.returncode == 0, proc.stderr
-    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    assert "goredis, goredisv8" in proc.stderr
-    return root / "app"
+    parent = tmp_path_factory.mktemp(f"redis-{request.param}")
+    return build_app(parent, "example.com/cache", {"main.go": MAIN}, VERSIONS[request.param], ("goredis", "goredisv8"))
 
 
 @pytest.mark.parametrize("major", ["v9", "v8"])
 def test_commands_and_pipelines_are_spans(redis_app: Path, major: str, redis_server: Server, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", uuid.uuid4().hex
-    env = {"ADDR": addr, "REDIS_ADDR": redis_server.addr, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint,
-           "OTEL_BSP_SCHEDULE_DELAY": "50", "OTEL_METRIC_EXPORT_INTERVAL": "200",
-           "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
+    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
+    env = {"ADDR": addr, "REDIS_ADDR": redis_server.addr, **run.env()}
 
-    def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in spans if s.resource.get("test.run") == run]
 
     with service(redis_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/cache/{major}")
         assert status == 200 and body.split() == [b"secret-value", b"true", b"true", b"true"], body
-        spans = ours(receiver.wait_for(lambda got: any(s.name == "PIPELINE" for s in ours(got)), 30))
-        points = receiver.wait_for_metrics(
-            lambda got: any(p.name == "db.client.operation.duration" and p.resource.get("test.run") == run for p in got), 30
-        )
+        spans = run.spans(receiver.wait_for(lambda got: any(s.name == "PIPELINE" for s in run.spans(got)), 30))
+        points = run.wait_metric("db.client.operation.duration")
 
     (server,) = [s for s in spans if s.kind == "SERVER" and s.name == "GET /cache/{v}"]
     clients = [s for s in spans if s.kind == "CLIENT"]

@@ -6,16 +6,15 @@ its span, a record not found does not."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec, write_module
+from support.gomod import build_app
 from support.procs import free_port, get, service
 from support.services import Server
+from support.telemetry import Run
 
 from view.receiver import OtlpReceiver
-from view.spans import Span
 
 pytestmark = pytest.mark.e2e
 
@@ -71,29 +70,20 @@ func main() {
 
 @pytest.fixture(scope="module", params=sorted(VERSIONS))
 def gorm_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_module(tmp_path_factory.mktemp(f"gorm-{request.param}") / "app", "example.com/shop", {"main.go": MAIN})
-    for args in (["get", *VERSIONS[request.param]], ["mod", "tidy"]):
-        proc = go(*args, cwd=root)
-        assert proc.returncode == 0, proc.stderr
-    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    assert "databasesql" in proc.stderr and "gorm" in proc.stderr
-    return root / "app"
+    parent = tmp_path_factory.mktemp(f"gorm-{request.param}")
+    return build_app(parent, "example.com/shop", {"main.go": MAIN}, VERSIONS[request.param], ("databasesql", "gorm"))
 
 
 def test_operations_are_spans_over_their_sql(gorm_app: Path, postgres_server: Server, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", uuid.uuid4().hex
+    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
     dsn = f"host=127.0.0.1 port={postgres_server.port} user=postgres dbname=postgres sslmode=disable"
-    env = {"ADDR": addr, "DSN": dsn, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint,
-           "OTEL_BSP_SCHEDULE_DELAY": "50", "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
+    env = {"ADDR": addr, "DSN": dsn, **run.env()}
 
-    def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in spans if s.resource.get("test.run") == run]
 
     with service(gorm_app, env, f"http://{addr}/healthz"):
         status, body, _ = get(f"http://{addr}/shop")
         assert status == 200 and body.split() == [b"D42", b"true", b"true"], body
-        spans = ours(receiver.wait_for(lambda got: any(s.name == "gorm DELETE products" for s in ours(got)), 30))
+        spans = run.spans(receiver.wait_for(lambda got: any(s.name == "gorm DELETE products" for s in run.spans(got)), 30))
 
     (request,) = [s for s in spans if s.name == "GET /shop"]
     ops = sorted((s for s in spans if s.parent_span_id == request.span_id), key=lambda s: s.start_ns)

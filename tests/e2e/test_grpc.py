@@ -9,16 +9,15 @@ rpc.client.duration count the calls."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec, write_module
+from support.gomod import build_app
 from support.metrics import latest
 from support.procs import free_port, get, service
+from support.telemetry import Run
 
 from view.receiver import OtlpReceiver
-from view.spans import Span
 
 pytestmark = pytest.mark.e2e
 
@@ -77,32 +76,21 @@ func main() {
 
 @pytest.fixture(scope="module", params=sorted(VERSIONS))
 def grpc_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_module(tmp_path_factory.mktemp(f"grpc-{request.param}") / "app", "example.com/rpc", {"main.go": MAIN})
-    for args in (["get", VERSIONS[request.param]], ["mod", "tidy"]):
-        proc = go(*args, cwd=root)
-        assert proc.returncode == 0, proc.stderr
-    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    assert "grpc" in proc.stderr
-    return root / "app"
+    parent = tmp_path_factory.mktemp(f"grpc-{request.param}")
+    return build_app(parent, "example.com/rpc", {"main.go": MAIN}, [VERSIONS[request.param]], ("grpc",))
 
 
 def test_rpcs_are_linked_spans_with_status_and_metrics(grpc_app: Path, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", uuid.uuid4().hex
-    env = {"ADDR": addr, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_BSP_SCHEDULE_DELAY": "50",
-           "OTEL_METRIC_EXPORT_INTERVAL": "200", "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
+    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
+    env = {"ADDR": addr, **run.env()}
     check, watch = "grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"
 
-    def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in spans if s.resource.get("test.run") == run]
 
     with service(grpc_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/call")
         assert status == 200 and body.split() == [b"SERVING", b"true", b"true", b"true"], body
-        spans = ours(receiver.wait_for(lambda got: sum(s.name in (check, watch) for s in ours(got)) >= 5, 30))
-        points = receiver.wait_for_metrics(
-            lambda got: any(p.name == "rpc.client.duration" and p.resource.get("test.run") == run for p in got), 30
-        )
+        spans = run.spans(receiver.wait_for(lambda got: sum(s.name in (check, watch) for s in run.spans(got)) >= 5, 30))
+        points = run.wait_metric("rpc.client.duration")
 
     (request,) = [s for s in spans if s.name == "GET /call"]
     clients = sorted((s for s in spans if s.kind == "CLIENT"), key=lambda s: s.start_ns)

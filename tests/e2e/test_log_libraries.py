@@ -6,12 +6,12 @@ any request carry none."""
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec, write_module
+from support.gomod import build_app
 from support.procs import free_port, get, service
+from support.telemetry import Run
 
 from view.receiver import OtlpReceiver
 from view.spans import Span
@@ -63,24 +63,16 @@ func main() {
 
 @pytest.fixture(scope="module", params=sorted(VERSIONS))
 def log_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_module(tmp_path_factory.mktemp(f"logs-{request.param}") / "app", "example.com/logs", {"main.go": MAIN})
-    for args in (["get", *VERSIONS[request.param]], ["mod", "tidy"]):
-        proc = go(*args, cwd=root)
-        assert proc.returncode == 0, proc.stderr
-    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    for plugin in ("logrus", "zap", "zerolog"):
-        assert plugin in proc.stderr
-    return root / "app"
+    parent = tmp_path_factory.mktemp(f"logs-{request.param}")
+    return build_app(parent, "example.com/logs", {"main.go": MAIN}, VERSIONS[request.param], ("logrus", "zap", "zerolog"))
 
 
 def test_records_inside_a_request_carry_its_ids(log_app: Path, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", uuid.uuid4().hex
-    env = {"ADDR": addr, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_BSP_SCHEDULE_DELAY": "50",
-           "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
+    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
+    env = {"ADDR": addr, **run.env()}
 
     def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in spans if s.resource.get("test.run") == run and s.name == "GET /logs"]
+        return [s for s in run.spans(spans) if s.name == "GET /logs"]
 
     with service(log_app, env, f"http://{addr}/healthz") as proc:
         assert get(f"http://{addr}/logs")[0] == 200

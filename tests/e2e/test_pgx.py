@@ -6,17 +6,16 @@ through database/sql gets one span per query (databasesql's), not two."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec, write_module
+from support.gomod import build_app
 from support.metrics import latest
 from support.procs import free_port, get, service
 from support.services import Server
+from support.telemetry import Run
 
 from view.receiver import OtlpReceiver
-from view.spans import Span
 
 pytestmark = pytest.mark.e2e
 
@@ -73,32 +72,20 @@ func main() {
 
 @pytest.fixture(scope="module", params=sorted(VERSIONS))
 def pgx_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_module(tmp_path_factory.mktemp(f"pgx-{request.param}") / "app", "example.com/pgxapp", {"main.go": MAIN})
-    for args in (["get", VERSIONS[request.param]], ["mod", "tidy"]):
-        proc = go(*args, cwd=root)
-        assert proc.returncode == 0, proc.stderr
-    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    assert "pgx" in proc.stderr
-    return root / "app"
+    parent = tmp_path_factory.mktemp(f"pgx-{request.param}")
+    return build_app(parent, "example.com/pgxapp", {"main.go": MAIN}, [VERSIONS[request.param]], ("pgx",))
 
 
 def test_native_queries_and_batches_are_spans(pgx_app: Path, postgres_server: Server, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", uuid.uuid4().hex
-    env = {"ADDR": addr, "DSN": f"postgres://postgres@{postgres_server.addr}/postgres?sslmode=disable",
-           "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_BSP_SCHEDULE_DELAY": "50",
-           "OTEL_METRIC_EXPORT_INTERVAL": "200", "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
+    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
+    env = {"ADDR": addr, "DSN": f"postgres://postgres@{postgres_server.addr}/postgres?sslmode=disable", **run.env()}
 
-    def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in spans if s.resource.get("test.run") == run]
 
     with service(pgx_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/pgx")
         assert status == 200 and body.split() == [b"42", b"true", b"true", b"true", b"7"], body
-        spans = ours(receiver.wait_for(lambda got: sum(s.kind == "CLIENT" for s in ours(got)) >= 5, 30))
-        points = receiver.wait_for_metrics(
-            lambda got: any(p.name == "db.client.operation.duration" and p.resource.get("test.run") == run for p in got), 30
-        )
+        spans = run.spans(receiver.wait_for(lambda got: sum(s.kind == "CLIENT" for s in run.spans(got)) >= 5, 30))
+        points = run.wait_metric("db.client.operation.duration")
 
     (request,) = [s for s in spans if s.name == "GET /pgx"]
     calls = sorted((s for s in spans if s.kind == "CLIENT" and s.trace_id == request.trace_id), key=lambda s: s.start_ns)

@@ -7,13 +7,13 @@ on the span."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-from support.gomod import go, rulec, write_module
+from support.gomod import build_app
 from support.metrics import latest
 from support.procs import free_port, get, service
+from support.telemetry import Run
 
 from view.receiver import OtlpReceiver
 from view.spans import Span
@@ -85,28 +85,19 @@ func main() {
 
 @pytest.fixture(scope="module", params=sorted(VERSIONS))
 def router_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_module(tmp_path_factory.mktemp(f"routers-{request.param}") / "app", "example.com/routers", {"main.go": MAIN})
-    for args in (["get", *VERSIONS[request.param]], ["mod", "tidy"]):
-        proc = go(*args, cwd=root)
-        assert proc.returncode == 0, proc.stderr
-    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    for plugin in ("chi", "echo", "gin", "gorillamux"):
-        assert plugin in proc.stderr
-    return root / "app"
+    parent = tmp_path_factory.mktemp(f"routers-{request.param}")
+    return build_app(parent, "example.com/routers", {"main.go": MAIN}, VERSIONS[request.param], ("chi", "echo", "gin", "gorillamux"))
 
 
 @pytest.mark.parametrize("router", ["gin", "echo", "chi", "gorillamux"])
 def test_routes_name_server_spans_and_metrics(router_app: Path, router: str, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", uuid.uuid4().hex
-    env = {"ADDR": addr, "ROUTER": router, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint,
-           "OTEL_BSP_SCHEDULE_DELAY": "50", "OTEL_METRIC_EXPORT_INTERVAL": "200",
-           "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
+    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
+    env = {"ADDR": addr, "ROUTER": router, **run.env()}
     paths = ["/users/1", "/users/2", "/users/3", "/admin/items/9"]
     fails = router in ("gin", "echo")
 
     def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in spans if s.resource.get("test.run") == run and s.kind == "SERVER"]
+        return [s for s in run.spans(spans) if s.kind == "SERVER"]
 
     with service(router_app, env, f"http://{addr}/healthz") as proc:
         for p in paths:
@@ -116,7 +107,7 @@ def test_routes_name_server_spans_and_metrics(router_app: Path, router: str, rec
         want = len(paths) + (1 if fails else 0)
         spans = receiver.wait_for(lambda got: sum(s.name != "GET /healthz" for s in ours(got)) >= want, 30)
         points = receiver.wait_for_metrics(
-            lambda got: any(p.name == "http.server.request.duration" and p.resource.get("test.run") == run
+            lambda got: any(p.name == "http.server.request.duration" and p.resource.get("test.run") == run.id
                             and p.attributes.get("http.route") == "/admin/items/{item}" for p in got), 30)  # fmt: skip
 
     by_path = {s.attributes["url.path"]: s for s in ours(spans)}

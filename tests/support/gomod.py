@@ -48,3 +48,19 @@ def snapshot(tree: Path) -> dict[str, str]:
             p = os.path.join(dirpath, name)
             out[os.path.join(rel, name)] = hashlib.sha256(Path(p).read_bytes()).hexdigest()
     return out
+
+
+def build_app(parent: Path, path: str, files: dict[str, str], requires: list[str], plugins: tuple[str, ...] = ()) -> Path:
+    """A Go module under `parent` requiring `requires` (module@version, as
+    `go get` takes them), built by rulec with each of `plugins` applied;
+    returns the binary."""
+    root = write_module(parent / "app", path, files)
+    for args in (["get", *requires], ["mod", "tidy"]):
+        proc = go(*args, cwd=root)
+        assert proc.returncode == 0, proc.stderr
+    proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    summary = next(line for line in proc.stderr.splitlines() if line.startswith("rulec: instrumented"))
+    active = summary.split("(plugins: ", 1)[1].rstrip(")").split(", ")
+    assert set(plugins) <= set(active), summary
+    return root / "app"

@@ -13,14 +13,11 @@ package fasthttp
 
 import (
 	"context"
-	"fmt"
 	"net"
-	"strconv"
 	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
-	"go.opentelemetry.io/otel/attribute"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
 
@@ -93,36 +90,15 @@ func traced(next fasthttp.RequestHandler) fasthttp.RequestHandler {
 		defer func() {
 			core.Detach(previous)
 			panicked := recover()
-			finish(ctx, span, st, method, metric, start, panicked)
+			code := 0
+			if panicked == nil {
+				code = ctx.Response.StatusCode()
+			}
+			nethttp.EndServerSpan(context.Background(), span, start, method, st.route.Load(), code, panicked, metric)
 			if panicked != nil {
 				panic(panicked)
 			}
 		}()
 		next(ctx)
 	}
-}
-
-func finish(ctx *fasthttp.RequestCtx, span trace.Span, st *serverState, method string, metric []attribute.KeyValue,
-	start time.Time, panicked any) {
-	if panicked != nil {
-		core.RecordPanic(span, panicked)
-		metric = append(metric, semconv.ErrorTypeKey.String(fmt.Sprintf("%T", panicked)))
-	} else {
-		code := ctx.Response.StatusCode()
-		span.SetAttributes(semconv.HTTPResponseStatusCode(code))
-		metric = append(metric, semconv.HTTPResponseStatusCode(code))
-		if code >= 500 {
-			core.SetError(span, strconv.Itoa(code), "")
-			metric = append(metric, semconv.ErrorTypeKey.String(strconv.Itoa(code)))
-		}
-	}
-	name := method
-	if route := st.route.Load(); route != nil {
-		span.SetAttributes(semconv.HTTPRoute(*route))
-		metric = append(metric, semconv.HTTPRoute(*route))
-		name += " " + *route
-	}
-	span.SetName(name)
-	span.End()
-	nethttp.ServerDuration.Record(context.Background(), start, metric...)
 }

@@ -106,16 +106,25 @@ func ServerAfter(state any, panicked any) {
 		return
 	}
 	core.Detach(st.previous)
-	if panicked != nil {
-		core.RecordPanic(st.span, panicked)
-	}
 	// net/http removes multipart temp files of the request it owns; point it
 	// at the form the handler parsed on our copy so none are leaked.
 	if st.orig.MultipartForm == nil {
 		st.orig.MultipartForm = st.replaced.MultipartForm
 	}
-	span, metric := st.span, st.metric
-	if code := st.rec.final(); code > 0 {
+	EndServerSpan(st.replaced.Context(), st.span, st.start, st.method, st.route.Load(), st.rec.final(), panicked, st.metric)
+}
+
+// EndServerSpan ends a SERVER span as every HTTP server plugin does: the
+// panic (recorded with its stack) or the status code (only 5xx fails a
+// server span: 4xx is the client's error), the route in the span's name
+// and attributes, and one http.server.request.duration record with the
+// bounded attributes.
+func EndServerSpan(ctx context.Context, span trace.Span, start time.Time, method string, route *string, code int,
+	panicked any, metric []attribute.KeyValue) {
+	if panicked != nil {
+		core.RecordPanic(span, panicked)
+	}
+	if code > 0 {
 		span.SetAttributes(semconv.HTTPResponseStatusCode(code))
 		metric = append(metric, semconv.HTTPResponseStatusCode(code))
 		if code >= 500 {
@@ -125,15 +134,15 @@ func ServerAfter(state any, panicked any) {
 	} else if panicked != nil {
 		metric = append(metric, semconv.ErrorTypeKey.String(fmt.Sprintf("%T", panicked)))
 	}
-	name := st.method
-	if route := st.route.Load(); route != nil {
+	name := method
+	if route != nil {
 		span.SetAttributes(semconv.HTTPRoute(*route))
 		metric = append(metric, semconv.HTTPRoute(*route))
 		name += " " + *route
 	}
 	span.SetName(name)
 	span.End()
-	ServerDuration.Record(st.replaced.Context(), st.start, metric...)
+	ServerDuration.Record(ctx, start, metric...)
 }
 
 // ServerDuration is http.server.request.duration, for every HTTP server plugin.
