@@ -34,6 +34,10 @@ var dbDuration = NewDuration("db.client.operation.duration", "Duration of databa
 // rawStatements is RULEC_DB_STATEMENT=raw: db.query.text keeps literals.
 var rawStatements = strings.EqualFold(strings.TrimSpace(os.Getenv("RULEC_DB_STATEMENT")), "raw")
 
+// RawStatements reports RULEC_DB_STATEMENT=raw, for plugins whose query
+// text is not SQL (Redis commands): keep the values in db.query.text.
+func RawStatements() bool { return rawStatements }
+
 // DBCall describes one database client operation. Operation and Collection
 // may be left empty for SQL: they are read from Query.
 type DBCall struct {

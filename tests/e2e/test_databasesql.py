@@ -135,7 +135,6 @@ def test_every_operation_is_a_span_under_the_request(sql_app: Path, case: tuple[
     addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
     env = {"ADDR": addr, "DRIVER": c.driver, "DSN": c.dsn(server), "PLACEHOLDER": c.placeholder, **run.env()}
 
-
     with service(sql_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/work")
         assert status == 200 and body.split() == [b"ann", b"1", b"1", b"true"], body
@@ -174,3 +173,15 @@ def test_every_operation_is_a_span_under_the_request(sql_app: Path, case: tuple[
     assert selects and selects[0].count >= 1 and selects[0].unit == "s"
     assert selects[0].attributes["db.system.name"] == c.system and "db.query.text" not in selects[0].attributes
     assert any(p.attributes.get("error.type") for p in series.values())
+
+
+def test_raw_statements_keep_their_literals(sql_app: Path, postgres_server: Server, receiver: OtlpReceiver) -> None:
+    c = CASES["lib-pq"]
+    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
+    env = {"ADDR": addr, "DRIVER": c.driver, "DSN": c.dsn(postgres_server), "PLACEHOLDER": c.placeholder,
+           "RULEC_DB_STATEMENT": "raw", **run.env()}  # fmt: skip
+    with service(sql_app, env, f"http://{addr}/healthz"):
+        assert get(f"http://{addr}/work")[0] == 200
+        spans = run.spans(receiver.wait_for(lambda got: any(s.name == "UPDATE users" for s in run.spans(got)), 30))
+    (update,) = [s for s in spans if s.name == "UPDATE users"]
+    assert update.attributes["db.query.text"] == "UPDATE users SET visits = visits + 1 WHERE name = 'ann'"

@@ -63,7 +63,6 @@ def test_server_client_and_routes(fiber_app: Path, receiver: OtlpReceiver) -> No
     addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
     env = {"ADDR": addr, "BACKEND_ADDR": f"127.0.0.1:{free_port()}", **run.env()}
 
-
     with service(fiber_app, env, f"http://{addr}/healthz") as proc:
         for i in (1, 2):
             status, body, _ = get(f"http://{addr}/users/{i}")

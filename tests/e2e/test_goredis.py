@@ -97,7 +97,6 @@ def test_commands_and_pipelines_are_spans(redis_app: Path, major: str, redis_ser
     addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
     env = {"ADDR": addr, "REDIS_ADDR": redis_server.addr, **run.env()}
 
-
     with service(redis_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/cache/{major}")
         assert status == 200 and body.split() == [b"secret-value", b"true", b"true", b"true"], body

@@ -79,7 +79,6 @@ def test_operations_are_spans_over_their_sql(gorm_app: Path, postgres_server: Se
     dsn = f"host=127.0.0.1 port={postgres_server.port} user=postgres dbname=postgres sslmode=disable"
     env = {"ADDR": addr, "DSN": dsn, **run.env()}
 
-
     with service(gorm_app, env, f"http://{addr}/healthz"):
         status, body, _ = get(f"http://{addr}/shop")
         assert status == 200 and body.split() == [b"D42", b"true", b"true"], body

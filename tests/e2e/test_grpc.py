@@ -85,7 +85,6 @@ def test_rpcs_are_linked_spans_with_status_and_metrics(grpc_app: Path, receiver:
     env = {"ADDR": addr, **run.env()}
     check, watch = "grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"
 
-
     with service(grpc_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/call")
         assert status == 200 and body.split() == [b"SERVING", b"true", b"true", b"true"], body

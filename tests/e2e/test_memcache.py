@@ -62,7 +62,6 @@ def test_commands_are_spans(memcache_app: Path, memcached_server: Server, receiv
     addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
     env = {"ADDR": addr, "MEMCACHED_ADDR": memcached_server.addr, **run.env()}
 
-
     with service(memcache_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/cache")
         assert status == 200 and body.split() == [b"1", b"true", b"true", b"42", b"1"], body

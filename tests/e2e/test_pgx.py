@@ -80,7 +80,6 @@ def test_native_queries_and_batches_are_spans(pgx_app: Path, postgres_server: Se
     addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
     env = {"ADDR": addr, "DSN": f"postgres://postgres@{postgres_server.addr}/postgres?sslmode=disable", **run.env()}
 
-
     with service(pgx_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/pgx")
         assert status == 200 and body.split() == [b"42", b"true", b"true", b"true", b"7"], body

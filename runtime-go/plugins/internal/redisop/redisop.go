@@ -6,15 +6,11 @@ package redisop
 import (
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 
 	"rulec.dev/runtime/core"
 )
-
-// rawStatements is RULEC_DB_STATEMENT=raw: the command's arguments are kept.
-var rawStatements = strings.EqualFold(strings.TrimSpace(os.Getenv("RULEC_DB_STATEMENT")), "raw")
 
 // Server is where a client sends its commands.
 type Server struct {
@@ -61,7 +57,7 @@ func queryText(op string, args []any) string {
 			continue // the name
 		}
 		b.WriteByte(' ')
-		if i == 1 || rawStatements {
+		if i == 1 || core.RawStatements() {
 			fmt.Fprint(&b, a)
 		} else {
 			b.WriteByte('?')
