@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support.gomod import build_app
 from support.procs import free_port, get, service
-from support.services import Server
+from support.services import Server, postgres_database
 from support.telemetry import Run
 
 from view.receiver import OtlpReceiver
@@ -76,7 +76,8 @@ def gorm_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 def test_operations_are_spans_over_their_sql(gorm_app: Path, postgres_server: Server, receiver: OtlpReceiver) -> None:
     addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    dsn = f"host=127.0.0.1 port={postgres_server.port} user=postgres dbname=postgres sslmode=disable"
+    db = postgres_database(postgres_server, "gorm")
+    dsn = f"host=127.0.0.1 port={postgres_server.port} user=postgres dbname={db} sslmode=disable"
     env = {"ADDR": addr, "DSN": dsn, **run.env()}
 
     with service(gorm_app, env, f"http://{addr}/healthz"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from support.gomod import ROOT, copy_module, rulec
 from support.procs import free_port, get, service
-from support.services import Server
+from support.services import Server, postgres_database
 
 from view.receiver import OtlpReceiver
 from view.spans import Span
@@ -41,7 +41,7 @@ def test_one_connected_trace_per_request(storefront: Path, postgres_server: Serv
                                          receiver: OtlpReceiver) -> None:  # fmt: skip
     api, inventory, run = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}", uuid.uuid4().hex
     env = {"API_ADDR": api, "INVENTORY_ADDR": inventory, "REDIS_ADDR": redis_server.addr,
-           "DATABASE_DSN": f"postgres://postgres@{postgres_server.addr}/postgres?sslmode=disable",
+           "DATABASE_DSN": f"postgres://postgres@{postgres_server.addr}/{postgres_database(postgres_server, 'storefront')}?sslmode=disable",
            "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_BSP_SCHEDULE_DELAY": "50",
            "OTEL_RESOURCE_ATTRIBUTES": f"test.run={run}"}  # fmt: skip
 

@@ -143,3 +143,16 @@ def mariadb(workdir: Path) -> Iterator[Server]:
         if made.returncode != 0:
             raise ServiceError(f"cannot create the test database:\n{made.stderr}")
         yield Server("mariadb", port)
+
+
+def postgres_database(server: Server, name: str) -> str:
+    """A fresh database `name` on the PostgreSQL `server` (dropped first if a
+    previous test run left it): tests that share the server keep their own
+    tables apart."""
+    psql = str(Path(_need("/usr/lib/postgresql/*/bin/psql")))
+    for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
+        proc = subprocess.run([psql, "-h", server.host, "-p", str(server.port), "-U", "postgres", "-c", sql],
+                              capture_output=True, text=True)  # fmt: skip
+        if proc.returncode != 0:
+            raise ServiceError(f"{sql} failed:\n{proc.stderr}")
+    return name
