@@ -8,6 +8,8 @@ import os
 
 RUNTIME_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "runtime-go")
 PLAN_DIR_ENV = "RULEC_PLAN_DIR"
+# In a plan dir: the build-info edits the link applies (module copies).
+MODINFO_FILE = "modinfo.json"
 
 
 def package_file(plan_dir: str, import_path: str) -> str:

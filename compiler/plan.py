@@ -100,9 +100,6 @@ class PackagePlan:
         return cls(raw["import_path"], raw["digest"], files, fields, tuple(rewrite) if rewrite else None)
 
 
-MODINFO_FILE = "modinfo.json"
-
-
 @dataclass(frozen=True)
 class ModuleCopies:
     """Modules the build reads from rulec's copies, not the module cache."""

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from compiler import goroutine_context, trampoline
 from compiler.golist import Build, Package
-from compiler.paths import package_file
-from compiler.plan import MODINFO_FILE, FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
+from compiler.paths import MODINFO_FILE, package_file
+from compiler.plan import FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
 from compiler.resolve import CORE_PACKAGE, Advice, Resolution
 
 GENERATED_FILE = "zz_rulec_generated.go"

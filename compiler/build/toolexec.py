@@ -33,8 +33,10 @@ def _overlaid(argv: list[str]) -> list[str]:
 def _build_info(argv: list[str]) -> list[str]:
     """The build info (`go version -m`) names modules built from rulec's
     copies as a plain build does: the link gets an edited importcfg."""
-    plan_dir = os.environ.get("RULEC_PLAN_DIR")
-    edits_file = os.path.join(plan_dir, "modinfo.json") if plan_dir else ""
+    from compiler.paths import MODINFO_FILE, PLAN_DIR_ENV
+
+    plan_dir = os.environ.get(PLAN_DIR_ENV)
+    edits_file = os.path.join(plan_dir, MODINFO_FILE) if plan_dir else ""
     if not edits_file or not os.path.exists(edits_file) or "-importcfg" not in argv[:-1]:
         return argv
     import json
@@ -58,13 +60,14 @@ def main() -> None:
         sys.exit("rulec toolexec: no tool to run")
     tool = argv[0]
     name = os.path.basename(tool).split(".")[0]
+    # rulec's own modules, for the tools that need them (imported lazily).
+    sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     if name == "cover" and "-V=full" not in argv:
         argv = _overlaid(argv)
     elif name == "link" and "-V=full" not in argv:
         argv = _build_info(argv)
     elif (name == "compile" and "-V=full" not in argv) or (name == "vet" and argv[-1].endswith(".cfg")):
         # vet checks a planned package as it is compiled: rewritten.
-        sys.path[0] = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         from compiler.paths import PLAN_DIR_ENV, package_file
 
         plan_dir = os.environ.get(PLAN_DIR_ENV)
