@@ -7,12 +7,7 @@
 #
 # Prints a benchstat comparison (plain vs rulec) and the added ns per go
 # statement (difference of medians).
-set -euo pipefail
-count="${1:-10}"
-here="$(cd "$(dirname "$0")" && pwd)"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-benchstat="golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
+source "$(dirname "$0")/common.sh"
 
 (cd "$here/gospawn" && go test -c -o "$tmp/plain.test" . && rulec test -- -c -o "$tmp/rulec.test" . >/dev/null)
 for _ in $(seq "$count"); do # alternate, one run each, so drift hits both

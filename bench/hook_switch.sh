@@ -7,12 +7,7 @@
 # Prints benchstat tables and the added ns/op (median Traced - median Plain)
 # for: the plugin switched off by RULEC_CONFIG_FILE, the SDK disabled, and
 # the plugin on (a span per call, exporters off). Target: off <= 5 ns, 0 allocs.
-set -euo pipefail
-count="${1:-10}"
-here="$(cd "$(dirname "$0")" && pwd)"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-benchstat="golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
+source "$(dirname "$0")/common.sh"
 
 (cd "$here/hookswitch" && rulec test --rules "$here/hookswitch.gorule" -- -c -o "$tmp/hookswitch.test" >/dev/null)
 printf '[plugins]\ndisabled = ["benchswitch"]\n' >"$tmp/off.toml"
