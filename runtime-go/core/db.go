@@ -94,9 +94,6 @@ func StartDBAt(ctx context.Context, c DBCall, start time.Time) *DBOp {
 	if !Enabled() || Suppressed(ctx) {
 		return nil
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
 	if c.SQL {
 		op, table := SQLSummary(c.Query)
 		if c.Operation == "" {
