@@ -9,6 +9,7 @@ are the same type.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -333,3 +334,31 @@ def return_values(source: bytes, decl: FuncDecl) -> list[tuple[int, int] | None]
     if node is not None:
         walk(node)
     return spans
+
+
+def call_sites(source: bytes, local: str, name: str) -> list[tuple[int, int]]:
+    """Byte ranges of the callee `local.name` in each call `local.name(...)`."""
+    if f"{local}.{name}".encode() not in source:  # cheap test before parsing
+        return []
+    spans: list[tuple[int, int]] = []
+    stack = [_parser().parse(source).root_node]
+    while stack:
+        n = stack.pop()
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is not None and fn.type == "selector_expression":
+                operand, field = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
+                if operand.type == "identifier" and _text(operand) == local and _text(field) == name:
+                    spans.append((fn.start_byte, fn.end_byte))
+        stack.extend(n.named_children)
+    return sorted(spans)
+
+
+def struct_file(directory: str, files: tuple[str, ...], type_name: str) -> str | None:
+    """Which of `files` declares the struct type `type_name`."""
+    for name in sorted(files):
+        with open(os.path.join(directory, name), "rb") as f:
+            source = f.read()
+        if f"{type_name} struct".encode() in source and struct_close(source, type_name) is not None:
+            return name
+    return None

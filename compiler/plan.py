@@ -19,6 +19,24 @@ from dataclasses import asdict, dataclass, field
 
 # The argument spec for "the panic in flight, or nil".
 PANIC = "panic"
+# The argument spec for "the error `record error` names".
+ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A value a rule names (`arg.req.Currency`), as Go: `base` is an argument
+    spec (`recv`, `pN`, `rN`), then `.Field`/`.Method()` selectors. Each part
+    carries its .gorule position, so that the compiler's errors about it
+    point at the rule."""
+
+    base: str
+    pos: str  # "file:line:col"
+    selectors: tuple[tuple[str, str], ...] = ()  # (".Name" or ".Name()", its position)
+
+    @classmethod
+    def from_json(cls, raw: dict) -> Expr:
+        return cls(raw["base"], raw["pos"], tuple(tuple(s) for s in raw["selectors"]))
 
 
 @dataclass(frozen=True)
@@ -27,8 +45,9 @@ class HookCall:
 
     Argument specs name what the generated code passes: `recv`, `pN` (the
     Nth parameter), `rN` (the Nth result), prefixed with `&` when the hook
-    takes a pointer so that it can replace the value, and `panic` (the panic
-    in flight, or nil; the advice re-panics it after the hook).
+    takes a pointer so that it can replace the value, `panic` (the panic
+    in flight, or nil; the advice re-panics it after the hook) and `error`
+    (the value of `error`).
     """
 
     rule: str
@@ -37,6 +56,32 @@ class HookCall:
     state: bool = False  # the before hook returns a value the after hook takes
     after: str | None = None
     after_args: tuple[str, ...] = ()
+    # A declarative span's attributes, set through `attrs` on the state:
+    # (key, value) pairs taken at the start and at the end.
+    attrs: str | None = None
+    start_attrs: tuple[tuple[str, Expr], ...] = ()
+    end_attrs: tuple[tuple[str, Expr], ...] = ()
+    error: Expr | None = None
+    entry: tuple[str, str] | None = None  # (Go statements, their position) run first
+
+    @classmethod
+    def from_json(cls, c: dict) -> HookCall:
+        def pairs(raw: list) -> tuple[tuple[str, Expr], ...]:
+            return tuple((k, Expr.from_json(v)) for k, v in raw)
+
+        return cls(
+            c["rule"],
+            c["before"],
+            tuple(c["before_args"]),
+            c["state"],
+            c["after"],
+            tuple(c["after_args"]),
+            c.get("attrs"),
+            pairs(c.get("start_attrs", ())),
+            pairs(c.get("end_attrs", ())),
+            Expr.from_json(c["error"]) if c.get("error") else None,
+            tuple(c["entry"]) if c.get("entry") else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -57,6 +102,16 @@ class FieldEdit:
 
     type_name: str
     decl: str
+    pos: str | None = None  # the .gorule position that adds it
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """Calls of `package`.`name` in a file go to `wrapper` instead."""
+
+    package: str
+    name: str
+    wrapper: str
 
 
 @dataclass(frozen=True)
@@ -68,10 +123,11 @@ class PackagePlan:
     # (rulec's copy of the package's module, the module cache directory it
     # stands for): file paths in the output name the latter.
     dir_rewrite: tuple[str, str] | None = None
+    call_sites: dict[str, tuple[CallSite, ...]] = field(default_factory=dict)  # file basename → calls to redirect
 
     @property
     def planned_files(self) -> set[str]:
-        return set(self.files) | set(self.fields)
+        return set(self.files) | set(self.fields) | set(self.call_sites)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, indent=1)
@@ -84,10 +140,7 @@ class PackagePlan:
                 FuncEdit(
                     e["recv"],
                     e["name"],
-                    tuple(
-                        HookCall(c["rule"], c["before"], tuple(c["before_args"]), c["state"], c["after"], tuple(c["after_args"]))
-                        for c in e["calls"]
-                    ),
+                    tuple(HookCall.from_json(c) for c in e["calls"]),
                     tuple(e.get("prologue", ())),
                     e.get("result_filter"),
                 )
@@ -95,9 +148,10 @@ class PackagePlan:
             )
             for base, edits in raw["files"].items()
         }
-        fields = {base: tuple(FieldEdit(f["type_name"], f["decl"]) for f in edits) for base, edits in raw.get("fields", {}).items()}
+        fields = {base: tuple(FieldEdit(**f) for f in edits) for base, edits in raw.get("fields", {}).items()}
+        sites = {base: tuple(CallSite(**s) for s in edits) for base, edits in raw.get("call_sites", {}).items()}
         rewrite = raw.get("dir_rewrite")
-        return cls(raw["import_path"], raw["digest"], files, fields, tuple(rewrite) if rewrite else None)
+        return cls(raw["import_path"], raw["digest"], files, fields, tuple(rewrite) if rewrite else None, sites)
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,9 @@ from pathlib import Path
 from compiler import goroutine_context, trampoline
 from compiler.golist import Build, Package
 from compiler.paths import MODINFO_FILE, package_file
-from compiler.plan import FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
-from compiler.resolve import CORE_PACKAGE, Advice, Resolution
+from compiler.plan import CallSite, FieldEdit, FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
+from compiler.resolve import CORE_PACKAGE, GENERATED_FILE, Advice, FieldAdvice, Resolution
 
-GENERATED_FILE = "zz_rulec_generated.go"
 # For a root with tests but no other Go file, so that its test binary links the runtime.
 GENERATED_TEST_FILE = "zz_rulec_generated_test.go"
 # The rewriter's own code: a change to it must rebuild every advised package.
@@ -39,22 +38,47 @@ def func_edits(advice: list[Advice]) -> dict[str, tuple[FuncEdit, ...]]:
     """The rewriter's edits per file, advice on one function in rule order."""
     by_func: dict[tuple[str, str | None, str], list[Advice]] = defaultdict(list)
     for a in advice:
-        by_func[(a.file, a.decl.recv_type, a.decl.name)].append(a)
+        by_func[a.func_key].append(a)
     files: dict[str, list[FuncEdit]] = defaultdict(list)
     for (file, recv, name), items in sorted(by_func.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2])):
-        calls = tuple(
-            HookCall(
-                rule=a.rule.id,
-                before=trampoline.wrapper_name(a, "before") if a.before else None,
-                before_args=a.before_args,
-                state=a.state,
-                after=trampoline.wrapper_name(a, "after") if a.after else None,
-                after_args=a.after_args,
-            )
-            for a in items
-        )
-        files[file].append(FuncEdit(recv, name, calls))
+        files[file].append(FuncEdit(recv, name, tuple(_hook_call(a) for a in items)))
     return {f: tuple(e) for f, e in files.items()}
+
+
+def _hook_call(a: Advice) -> HookCall:
+    values = a.values
+    entry = a.rule.entry
+    return HookCall(
+        rule=a.rule.id,
+        before=trampoline.wrapper_name(a, "before") if a.before else None,
+        before_args=a.before_args,
+        state=a.state,
+        after=trampoline.wrapper_name(a, "after") if a.after else None,
+        after_args=a.after_args,
+        attrs=trampoline.wrapper_name(a, "attrs") if values and values.attrs else None,
+        start_attrs=values.start if values else (),
+        end_attrs=values.end if values else (),
+        error=values.error if values else None,
+        entry=(entry.code, f"{os.path.abspath(entry.pos.file)}:{entry.pos.line}:{entry.pos.col}") if entry else None,
+    )
+
+
+def _field_edits(fields: list[FieldAdvice]) -> dict[str, tuple[FieldEdit, ...]]:
+    out: dict[str, list[FieldEdit]] = defaultdict(list)
+    for f in fields:
+        for spec in f.fields:
+            pos = f"{os.path.abspath(spec.pos.file)}:{spec.pos.line}:{spec.pos.col}"
+            out[f.file].append(FieldEdit(f.type_name, f"{spec.name} {spec.type}", pos))
+    return {file: tuple(edits) for file, edits in out.items()}
+
+
+def _call_site_edits(advice: list[Advice]) -> dict[str, tuple[CallSite, ...]]:
+    out: dict[str, list[CallSite]] = defaultdict(list)
+    for a in advice:
+        if a.site is not None:
+            for file in a.site.files:
+                out[file].append(CallSite(a.site.package, a.site.name, a.site.wrapper))
+    return {file: tuple(sites) for file, sites in out.items()}
 
 
 def _root_imports(pkg: Package, hook_packages: list[str]) -> list[str]:
@@ -72,6 +96,9 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
     by_pkg: dict[str, list[Advice]] = defaultdict(list)
     for a in res.advice:
         by_pkg[a.package].append(a)
+    fields_by_pkg: dict[str, list[FieldAdvice]] = defaultdict(list)
+    for f in res.fields:
+        fields_by_pkg[f.package].append(f)
     hook_packages = sorted(set(res.graph.hook_packages()) | {CORE_PACKAGE}) if res.advice else []
     roots = {p.path: p for p in build.roots() if not p.standard and (p.go_files or p.test_package)}
     version = rewriter_version()
@@ -83,12 +110,15 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
             raise ValueError("rules advising package runtime itself are not supported")
         overlay.update(_write_runtime_bridge(build.packages[goroutine_context.RUNTIME], version, plan_dir, final_dir))
 
-    for path in sorted(set(by_pkg) | (set(roots) if hook_packages else set())):
+    for path in sorted(set(by_pkg) | set(fields_by_pkg) | (set(roots) if hook_packages else set())):
         pkg = build.packages[path]
         advice = by_pkg.get(path, [])
         edits = func_edits(advice)
+        fields = _field_edits(fields_by_pkg.get(path, []))
+        sites = _call_site_edits(advice)
         blank = _root_imports(pkg, hook_packages) if path in roots else []
-        body = json.dumps({"v": version, "edits": PackagePlan(path, "", edits).to_json(), "blank": blank})
+        shape = PackagePlan(path, "", edits, fields, call_sites=sites).to_json()
+        body = json.dumps({"v": version, "edits": shape, "blank": blank})
         digest = hashlib.sha256(body.encode()).hexdigest()[:16]
         test_only = not pkg.go_files
         text = trampoline.generate(path, pkg.test_package if test_only else pkg.name, advice, blank, digest, bridge and path in roots)
@@ -96,10 +126,12 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
         generated = _generated_path(plan_dir, path, name)
         Path(plan_dir, generated).write_text(text)
         overlay[os.path.join(pkg.dir, name)] = os.path.join(final_dir, generated)
-        if edits:
-            Path(package_file(plan_dir, path)).write_text(PackagePlan(path, digest, edits, dir_rewrite=_dir_rewrite(pkg, copies)).to_json())
+        if edits or fields:
+            plan = PackagePlan(path, digest, edits, fields, _dir_rewrite(pkg, copies), sites)
+            Path(package_file(plan_dir, path)).write_text(plan.to_json())
             summary.packages[path] = [f"{e.label()}: {', '.join(c.rule for c in e.calls)}" for es in edits.values() for e in es]
-            summary.joinpoints += sum(len(e.calls) for es in edits.values() for e in es)
+            summary.packages[path] += [f"struct {f.type_name}: {f.decl}" for fs in fields.values() for f in fs]
+            summary.joinpoints += sum(len(e.calls) for es in edits.values() for e in es) + sum(len(fs) for fs in fields.values())
 
     _write_copy_plans(build, copies, by_pkg, plan_dir)
     if bridge:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -24,12 +24,14 @@ from compiler import gosource
 from compiler.golist import Build, Package
 from compiler.graph import RuleGraph
 from compiler.paths import RUNTIME_DIR
-from compiler.plan import PANIC
-from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, SPAN_KINDS, FuncTarget, HookRef, Rule
+from compiler.plan import ERROR, PANIC, Expr
+from ruledsl.diagnostics import Diagnostic, Pos
+from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, SPAN_KINDS, FieldSpec, FuncTarget, HookRef, Rule, ValueRef
 from ruledsl.versions import VersionError, VersionRange
 
 CORE_PACKAGE = RUNTIME_MODULE + "/core"
+# The file a call-site rule's wrappers live in: the calling package's generated file.
+GENERATED_FILE = "zz_rulec_generated.go"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,26 @@ class Hook:
     # Go literals the generated wrapper passes as the hook's last arguments
     # (a declarative span's name and kind); the advice passes the rest.
     consts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """Where a call-site rule's wrapper stands in for the target's calls."""
+
+    package: str  # the target function's package
+    name: str
+    files: tuple[str, ...]  # basenames of the calling package's files that call it
+    wrapper: str  # its name in the calling package's generated file
+
+
+@dataclass(frozen=True)
+class SpanValues:
+    """A declarative span's attributes and error, as Go expressions."""
+
+    attrs: Hook | None  # core.SpanSetAttributes, when there are attributes
+    start: tuple[tuple[str, Expr], ...] = ()
+    end: tuple[tuple[str, Expr], ...] = ()
+    error: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +77,30 @@ class Advice:
     before_args: tuple[str, ...]
     after_args: tuple[str, ...]
     state: bool
+    values: SpanValues | None = None
+    site: CallSite | None = None  # a call-site rule: advice on a wrapper of the calls
+
+    @property
+    def func_key(self) -> tuple[str, str | None, str]:
+        """(file, receiver type, name) of the function the advice goes into."""
+        if self.site is not None:
+            return (GENERATED_FILE, None, self.site.wrapper)
+        return (self.file, self.decl.recv_type, self.decl.name)
+
+    @property
+    def hooks(self) -> list[Hook]:
+        return [h for h in (self.before, self.after, self.values.attrs if self.values else None) if h is not None]
+
+
+@dataclass(frozen=True)
+class FieldAdvice:
+    """An `add field` rule on one struct type of the build."""
+
+    rule: Rule
+    package: str
+    file: str
+    type_name: str
+    fields: tuple[FieldSpec, ...]
 
 
 @dataclass
@@ -62,6 +108,7 @@ class Resolution:
     graph: RuleGraph
     advice: list[Advice]
     diagnostics: list[Diagnostic]
+    fields: list[FieldAdvice] = field(default_factory=list)
 
 
 @cache
@@ -91,19 +138,36 @@ def runtime_dir() -> Path:
     return Path(RUNTIME_DIR)
 
 
-def hook_dir(ref: HookRef) -> Path | None:
-    if ref.package == RUNTIME_MODULE or ref.package.startswith(RUNTIME_MODULE + "/"):
+def is_runtime(package: str) -> bool:
+    return package == RUNTIME_MODULE or package.startswith(RUNTIME_MODULE + "/")
+
+
+def hook_dir(ref: HookRef, packages: dict[str, Package] | None = None) -> Path | None:
+    """Where the hook's package is: runtime-go/ for rulec's own, else the
+    build's (or `rulec check`'s) listing of the user's hook packages."""
+    if is_runtime(ref.package):
         return runtime_dir() / ref.package[len(RUNTIME_MODULE) + 1 :]
-    return None
+    pkg = (packages or {}).get(ref.package)
+    return Path(pkg.dir) if pkg is not None else None
 
 
-def find_hook(ref: HookRef) -> gosource.FuncDecl | None:
-    d = hook_dir(ref)
+def find_hook(ref: HookRef, packages: dict[str, Package] | None = None) -> gosource.FuncDecl | None:
+    d = hook_dir(ref, packages)
     if d is None or not d.is_dir():
         return None
-    files = tuple(p.name for p in d.glob("*.go") if not p.name.endswith("_test.go"))
+    pkg = (packages or {}).get(ref.package)
+    if pkg is not None and not is_runtime(ref.package):
+        files = pkg.go_files
+    else:
+        files = tuple(p.name for p in d.glob("*.go") if not p.name.endswith("_test.go"))
     found = find_function(str(d), files, ref.package, FuncTarget(ref.package, ref.name))
     return found[1] if found else None
+
+
+def user_hook_packages(rules: list[Rule]) -> list[str]:
+    """The hook packages the rules name outside rulec's runtime: the build
+    lists them along with the application's own packages."""
+    return sorted({h.package for r in rules for h in (r.before, r.after) if h is not None and not is_runtime(h.package)})
 
 
 def _fit(hook_params: tuple[gosource.Param, ...], target: list[tuple[str, gosource.Param]]) -> tuple[str, ...] | str:
@@ -171,15 +235,18 @@ def fit_hooks(
     return before_args, after_args, state
 
 
-def find_hooks(rule: Rule) -> tuple[Hook | None, Hook | None, list[Diagnostic]]:
+def find_hooks(rule: Rule, packages: dict[str, Package] | None = None) -> tuple[Hook | None, Hook | None, list[Diagnostic]]:
     """The rule's before and after hooks, and a diagnostic for each one missing."""
     out: list[Hook | None] = []
     diags = []
     for ref in (rule.before, rule.after):
-        decl = find_hook(ref) if ref is not None else None
+        decl = find_hook(ref, packages) if ref is not None else None
         if ref is not None and (decl is None or decl.recv_type is not None):
-            where = hook_dir(ref)
-            detail = f"in runtime-go ({where})" if where else f"(hooks must live under {RUNTIME_MODULE})"
+            where = hook_dir(ref, packages)
+            if where is not None:
+                detail = f"in runtime-go ({where})" if is_runtime(ref.package) else f"in {where}"
+            else:
+                detail = f"(package {ref.package} is not in this build: hooks live in the main module or a module go.mod requires)"
             diags.append(Diagnostic(ref.pos, "unknown-hook", f"hook {ref} does not exist {detail}"))
             decl = None
         out.append(Hook(ref, decl) if ref is not None and decl is not None else None)
@@ -237,40 +304,146 @@ def resolve(graph: RuleGraph, build: Build) -> Resolution:
         if not packages:
             graph.mark(rule, False, f"package {target.package} is not in the build")
             continue
-        before, after, diags = find_hooks(rule)
+        if rule.joinpoint.kind == "struct":
+            found = _add_fields(rule, packages[0], res.diagnostics)
+            res.fields.extend(found)
+            graph.mark(rule, bool(found), "" if found else "it cannot apply (see the errors above)")
+            continue
+        before, after, diags = find_hooks(rule, build.packages)
         if diags:
             res.diagnostics.extend(diags)
             graph.mark(rule, False, "its hooks are missing")
             continue
         for pkg in packages:
-            advice = _advise(rule, target, pkg, before, after, res.diagnostics)
+            if rule.joinpoint.kind == "callsite":
+                res.advice.extend(_advise_call_sites(rule, pkg, build, before, after, res.diagnostics))
+                continue
+            advice = _advise(rule, rule.joinpoint.func, pkg, before, after, res.diagnostics)
             if advice is not None:
                 res.advice.append(advice)
         applied = any(a.rule == rule for a in res.advice)
+        if rule.joinpoint.kind == "callsite" and not applied and not res.diagnostics:
+            graph.mark(rule, False, f"no package of the application calls {target}")
+            continue
         graph.mark(rule, applied, "" if applied else "it cannot apply (see the errors above)")
+    res.diagnostics.extend(conflicts([(a.rule, a.func_key, a.before_args, a.after_args) for a in res.advice]))
+    res.diagnostics.extend(field_conflicts([(f.rule, f.package, f.type_name, f.fields) for f in res.fields]))
     return res
 
 
-def span_hooks(rule: Rule, decl: gosource.FuncDecl) -> tuple[Hook, Hook, tuple[str, ...], tuple[str, ...]]:
-    """The runtime's hooks for a declarative span on `decl`, and their arguments.
+def conflicts(entries: list[tuple[Rule, tuple, tuple[str, ...], tuple[str, ...]]]) -> list[Diagnostic]:
+    """Rules that cannot both apply: two that replace the same parameter or
+    result of one function (each would silently undo the other)."""
+    owner: dict[tuple, Rule] = {}
+    out = []
+    for rule, func, before_args, after_args in entries:
+        for spec in (*before_args, *after_args):
+            if not spec.startswith("&"):
+                continue
+            key = (func, spec)
+            other = owner.setdefault(key, rule)
+            if other != rule:
+                what = _spec_word(spec[1:])
+                out.append(
+                    Diagnostic(
+                        rule.pos,
+                        "conflict",
+                        f"rules {other.id} ({other.pos}) and {rule.id} both replace {what} of {rule.joinpoint.target}; "
+                        "only one rule may replace a value",
+                    )
+                )
+    return out
+
+
+def field_conflicts(entries: list[tuple[Rule, str, str, tuple[FieldSpec, ...]]]) -> list[Diagnostic]:
+    """Two rules adding a field of the same name to one struct type."""
+    owner: dict[tuple[str, str, str], Rule] = {}
+    out = []
+    for rule, package, type_name, fields in entries:
+        for f in fields:
+            other = owner.setdefault((package, type_name, f.name), rule)
+            if other != rule:
+                why = f"rules {other.id} ({other.pos}) and {rule.id} both add field {f.name} to {package}.{type_name}"
+                out.append(Diagnostic(f.pos, "conflict", why))
+    return out
+
+
+def _spec_word(spec: str) -> str:
+    if spec == "recv":
+        return "the receiver"
+    return f"{'parameter' if spec[0] == 'p' else 'result'} {spec[1:]}"
+
+
+def _add_fields(rule: Rule, pkg: Package, diags: list[Diagnostic]) -> list[FieldAdvice]:
+    name = rule.joinpoint.target.name
+    file = gosource.struct_file(pkg.dir, pkg.go_files, name)
+    if file is None:
+        diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{rule.joinpoint.target} is not a struct type in {pkg.dir}"))
+        return []
+    return [FieldAdvice(rule, pkg.path, file, name, rule.fields)]
+
+
+def span_hooks(rule: Rule, decl: gosource.FuncDecl) -> tuple[Hook, Hook, tuple[str, ...], tuple[str, ...], SpanValues] | Diagnostic:
+    """The runtime's hooks for a declarative span on `decl`, their arguments,
+    and the span's attribute values, or why the rule's values do not fit.
 
     The span's parent comes from the function's first context.Context
-    parameter, if it has one; its error status from a last `error` result.
+    parameter, if it has one; its error status from `record error`, or else
+    from a last `error` result.
     """
     spec = rule.span
     ctx = next((i for i, p in enumerate(decl.params) if p.canonical == "{context}.Context" and p.usable), None)
     start = "SpanStartCtx" if ctx is not None else "SpanStart"
-    found = {name: find_hook(HookRef(CORE_PACKAGE, name, spec.pos)) for name in (start, "SpanEnd")}
+    names = (start, "SpanEnd", "SpanSetAttributes")
+    found = {name: find_hook(HookRef(CORE_PACKAGE, name, spec.pos)) for name in names}
     missing = [n for n, d in found.items() if d is None]
     if missing:  # runtime-go and the compiler disagree: an installation problem
         raise RuntimeError(f"rulec's runtime lacks {', '.join(missing)}; reinstall rulec")
+    start_values, end_values = [], []
+    for attr in spec.attributes:
+        value = value_expr(attr.value, decl, rule)
+        if isinstance(value, Diagnostic):
+            return value
+        (end_values if attr.value.root == "result" else start_values).append((attr.key, value))
+    error = value_expr(spec.error, decl, rule) if spec.error is not None else None
+    if isinstance(error, Diagnostic):
+        return error
     literals = (_go_string(spec.name), str(SPAN_KINDS[spec.kind]))
     before = Hook(HookRef(CORE_PACKAGE, start, spec.pos), found[start], literals)
     failed = bool(decl.results) and decl.results[-1].canonical == "error"
-    after = Hook(HookRef(CORE_PACKAGE, "SpanEnd", spec.pos), found["SpanEnd"], () if failed else ("nil",))
+    after_args: tuple[str, ...] = (f"r{len(decl.results) - 1}",) if failed else ()
+    if error is not None:
+        after_args = (ERROR,)
+    after = Hook(HookRef(CORE_PACKAGE, "SpanEnd", spec.pos), found["SpanEnd"], () if after_args else ("nil",))
+    attrs = Hook(HookRef(CORE_PACKAGE, "SpanSetAttributes", spec.pos), found["SpanSetAttributes"]) if spec.attributes else None
     before_args = (f"p{ctx}",) if ctx is not None else ()
-    after_args = (f"r{len(decl.results) - 1}",) if failed else ()
-    return before, after, before_args, after_args
+    return before, after, before_args, after_args, SpanValues(attrs, tuple(start_values), tuple(end_values), error)
+
+
+def _where(pos: Pos) -> str:
+    return f"{os.path.abspath(pos.file)}:{pos.line}:{pos.col}"
+
+
+def value_expr(value: ValueRef, decl: gosource.FuncDecl, rule: Rule) -> Expr | Diagnostic:
+    """`arg.req.Currency` on `decl` as Go: the parameter's spec, then the
+    selectors. Whether the selectors exist is left to the Go compiler, whose
+    errors the directives place on the rule's text."""
+    selectors = value.selectors
+    if value.root == "recv":
+        if decl.recv is None:
+            return Diagnostic(value.pos, "unknown-value", f"{rule.joinpoint.target} is not a method: it has no receiver")
+        base = "recv"
+    else:
+        items = decl.params if value.root == "arg" else decl.results
+        word = "parameter" if value.root == "arg" else "result"
+        first, selectors = selectors[0], selectors[1:]
+        index = int(first.name) if first.name.isdigit() else next((i for i, p in enumerate(items) if p.name == first.name), None)
+        if index is None or index >= len(items):
+            have = ", ".join(p.name or str(i) for i, p in enumerate(items)) or "none"
+            return Diagnostic(first.pos, "unknown-value", f"{rule.joinpoint.target} has no {word} {first.name!r} (it has: {have})")
+        base = f"{'p' if value.root == 'arg' else 'r'}{index}"
+    parts = tuple((f".{s.name}{'()' * s.call}", _where(Pos(s.pos.file, s.pos.line, s.pos.col + 1))) for s in selectors)
+    return Expr(base, _where(value.pos), parts)
 
 
 def _go_string(text: str) -> str:
@@ -286,9 +459,27 @@ def _advise(
         diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {pkg.dir}"))
         return None
     file, decl = found
+    return _fitted(rule, pkg, file, decl, before, after, diags)
+
+
+def _fitted(
+    rule: Rule,
+    pkg: Package,
+    file: str,
+    decl: gosource.FuncDecl,
+    before: Hook | None,
+    after: Hook | None,
+    diags: list[Diagnostic],
+    site: CallSite | None = None,
+) -> Advice | None:
+    """The rule's advice on `decl` in `pkg`, or None with the reason in `diags`."""
     if rule.span is not None:
-        before, after, before_args, after_args = span_hooks(rule, decl)
-        return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, True)
+        spanned = span_hooks(rule, decl)
+        if isinstance(spanned, Diagnostic):
+            diags.append(spanned)
+            return None
+        before, after, before_args, after_args, values = spanned
+        return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, True, values, site)
     fitted = fit_hooks(rule, decl, before.decl if before else None, after.decl if after else None)
     if isinstance(fitted, Diagnostic):
         diags.append(fitted)
@@ -298,4 +489,57 @@ def _advise(
         diags.append(Diagnostic(rule.joinpoint.pos, "hook-signature", why))
         return None
     before_args, after_args, state = fitted
-    return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, state)
+    return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, state, None, site)
+
+
+def _advise_call_sites(
+    rule: Rule, target_pkg: Package, build: Build, before: Hook | None, after: Hook | None, diags: list[Diagnostic]
+) -> list[Advice]:
+    """The rule's advice in each of the application's packages that calls the
+    target: on a wrapper in the package's generated file that the calls go to."""
+    target = rule.joinpoint.func
+    found = find_function(target_pkg.dir, target_pkg.go_files, target_pkg.path, target)
+    if found is None:
+        diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {target_pkg.dir}"))
+        return []
+    _, decl = found
+    unnameable = [p.type for p in (*decl.params, *decl.results) if _unexported_in(p.canonical, target_pkg.path)]
+    if unnameable:
+        why = f"{target} has parameters or results of unexported types ({', '.join(unnameable)}), which its callers cannot name"
+        diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", why))
+        return []
+    out = []
+    wrapper = f"__rulec_cs_{rule.plugin}_{rule.name}"
+    for pkg in build.packages.values():
+        if target_pkg.path not in pkg.imports or not _applications(pkg):
+            continue
+        files = tuple(f for f in pkg.go_files if _calls(os.path.join(pkg.dir, f), pkg.path, target))
+        if files:
+            site = CallSite(target.package, target.name, files, wrapper)
+            advice = _fitted(rule, pkg, GENERATED_FILE, decl, before, after, diags, site)
+            if advice is not None:
+                out.append(advice)
+    return out
+
+
+def _applications(pkg: Package) -> bool:
+    """Whether the package is the application's own code (the main module or
+    a local replacement), where call-site rules rewrite calls."""
+    return pkg.module is not None and not pkg.module.version
+
+
+def _unexported_in(canonical: str, package: str) -> bool:
+    prefix = "{" + package + "}."
+    i = canonical.find(prefix)
+    while i >= 0:
+        name = canonical[i + len(prefix) :]
+        if name[:1].islower() or name[:1] == "_":
+            return True
+        i = canonical.find(prefix, i + 1)
+    return False
+
+
+def _calls(path: str, package_path: str, target: FuncTarget) -> bool:
+    parsed = _parse_file(path, package_path)
+    local = next((name for name, imp in parsed.imports.items() if imp == target.package), None)
+    return local is not None and bool(gosource.call_sites(Path(path).read_bytes(), local, target.name))

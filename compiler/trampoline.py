@@ -21,6 +21,7 @@ from ruledsl.model import ALWAYS_ON_PLUGINS, RUNTIME_MODULE
 
 PANIC_HOOK = RUNTIME_MODULE + "/core.HookPanicked"
 SWITCH_HOOK = RUNTIME_MODULE + "/core.PluginSwitch"
+VALUE_HOOK = RUNTIME_MODULE + "/core.ValuePanicked"
 _P = "__rulec_"
 _ATOMIC = _P + "atomic"
 # The packages sync/atomic is built on, besides internal/... and runtime/...
@@ -38,18 +39,40 @@ def _link_name(hook: Hook) -> str:
 def _aliases(advice: list[Advice], package: str) -> dict[str, str]:
     paths: set[str] = set()
     for a in advice:
-        for hook in (a.before, a.after):
-            if hook:
-                for p in (*hook.decl.params, *hook.decl.results):
-                    paths |= gosource.packages_in(p.canonical)
+        for hook in a.hooks:
+            for p in (*hook.decl.params, *hook.decl.results):
+                paths |= gosource.packages_in(p.canonical)
+        if a.site is not None:  # the wrapper names the target and its types
+            paths.add(a.site.package)
+            for p in (*a.decl.params, *a.decl.results):
+                paths |= gosource.packages_in(p.canonical)
     paths.discard(package)
     return {p: f"{_P}{i}" for i, p in enumerate(sorted(paths))}
 
 
 def _signature(params: tuple[gosource.Param, ...], package: str, aliases: dict[str, str], prefix: str) -> tuple[str, str]:
-    decl = ", ".join(f"{prefix}{i} {gosource.render_type(p.canonical, package, aliases)}" for i, p in enumerate(params))
-    names = ", ".join(f"{prefix}{i}" for i in range(len(params)))
+    """A parameter list's declaration (`p0 T, p1 ...U`) and its names as
+    arguments (`p0, p1...`)."""
+    decl = ", ".join(
+        f"{prefix}{i} {'...' * p.variadic}{gosource.render_type(p.canonical, package, aliases)}" for i, p in enumerate(params)
+    )
+    names = ", ".join(f"{prefix}{i}{'...' * p.variadic}" for i, p in enumerate(params))
     return decl, names
+
+
+def _call_site_wrapper(advice: Advice, package: str, aliases: dict[str, str]) -> list[str]:
+    """The function a call-site rule's calls go to: it calls the target, and
+    the rewriter puts the rule's advice into it as into any function."""
+    assert advice.site is not None
+    params, names = _signature(advice.decl.params, package, aliases, "p")
+    results = ", ".join(f"r{i} {gosource.render_type(r.canonical, package, aliases)}" for i, r in enumerate(advice.decl.results))
+    call = f"{aliases[advice.site.package]}.{advice.site.name}({names})"
+    return [
+        "",
+        f"func {advice.site.wrapper}({params}) {f'({results}) ' if results else ''}{{",
+        f"	return {call}" if results else f"	{call}",
+        "}",
+    ]
 
 
 def generate(
@@ -79,12 +102,21 @@ def generate(
     if not advice:
         return "\n".join(lines) + "\n"
     lines += ["", f"//go:linkname {_P}hookPanicked {PANIC_HOOK}", f"func {_P}hookPanicked(hook string, v interface{{}})"]
+    if any(a.values is not None and (a.values.start or a.values.end or a.values.error) for a in advice):
+        # Deferred where a rule's values are read: a nil on the way to an
+        # attribute is the rule's problem, never the app's panic.
+        lines += ["", f"//go:linkname {_P}valuePanicked {VALUE_HOOK}", f"func {_P}valuePanicked(rule string, v interface{{}})"]
+        lines += ["", f"func {_P}contain(rule string) {{", "\tif v := recover(); v != nil {", f"\t\t{_P}valuePanicked(rule, v)", "\t}", "}"]
+    for a in advice:
+        if a.site is not None:
+            lines += _call_site_wrapper(a, package, aliases)
     if switched:
         lines += ["", f"//go:linkname {_P}pluginSwitch {SWITCH_HOOK}", f"func {_P}pluginSwitch(plugin string) *{_ATOMIC}.Bool", ""]
         lines += [f'var {_switch_var(name)} = {_P}pluginSwitch("{name}")' for name in switched]
     declared: set[str] = set()
     for a in advice:
-        for when, hook in (("before", a.before), ("after", a.after)):
+        attrs = a.values.attrs if a.values else None
+        for when, hook in (("before", a.before), ("after", a.after), ("attrs", attrs)):
             if hook is None:
                 continue
             link = _link_name(hook)

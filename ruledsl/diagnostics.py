@@ -26,6 +26,9 @@ CODES: dict[str, str] = {
     "hook-signature": "a hook's signature does not fit the join point",
     "unknown-target": "a join point names a function that does not exist",
     "target-scope": "a join point names a package outside the plugin's target",
+    "unknown-value": "an attribute or `record error` names a parameter or result the function does not have",
+    "type": "Go code or a value a rule names does not compile against the target's source",
+    "conflict": "two rules cannot both apply to one function or type",
 }
 
 

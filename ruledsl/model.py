@@ -41,10 +41,26 @@ class FuncTarget:
 
 
 @dataclass(frozen=True)
+class TypeTarget:
+    """A named type in a Go package: what `on struct` names."""
+
+    package: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.package}.{self.name}"
+
+
+@dataclass(frozen=True)
 class JoinPoint:
-    kind: str  # "call" | "handler"
-    target: FuncTarget
+    kind: str  # "call" | "handler" | "callsite" | "struct"
+    target: FuncTarget | TypeTarget
     pos: Pos
+
+    @property
+    def func(self) -> FuncTarget:
+        assert isinstance(self.target, FuncTarget), self
+        return self.target
 
 
 @dataclass(frozen=True)
@@ -64,11 +80,63 @@ SPAN_KINDS = {"internal": 1, "server": 2, "client": 3, "producer": 4, "consumer"
 
 
 @dataclass(frozen=True)
+class Selector:
+    """`.Name` or `.Method()` in a value path."""
+
+    name: str
+    call: bool
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class ValueRef:
+    """A value of the advised call: `arg.req.Currency`, `result.0`, `recv.peer`.
+
+    For `arg` and `result` the first selector names the parameter or result
+    (by name, or by position from 0); the rest select fields and call
+    argument-less methods, as the Go expression would.
+    """
+
+    root: str  # "arg" | "result" | "recv"
+    selectors: tuple[Selector, ...]
+    pos: Pos
+
+    def __str__(self) -> str:
+        return self.root + "".join(f".{s.name}{'()' * s.call}" for s in self.selectors)
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    key: str
+    value: ValueRef
+    pos: Pos
+
+
+@dataclass(frozen=True)
 class SpanSpec:
     """A declarative span: rulec's runtime is the hook."""
 
     name: str
     kind: str  # a key of SPAN_KINDS
+    pos: Pos
+    attributes: tuple[AttributeSpec, ...] = ()
+    error: ValueRef | None = None  # None: a last `error` result, if any
+
+
+@dataclass(frozen=True)
+class EntryCode:
+    """Go statements a rule inserts at a function's entry."""
+
+    code: str
+    pos: Pos  # of the code's first character
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A field `add field` appends to a struct type."""
+
+    name: str
+    type: str
     pos: Pos
 
 
@@ -81,6 +149,11 @@ class Rule:
     after: HookRef | None
     pos: Pos
     span: SpanSpec | None = None
+    entry: EntryCode | None = None
+    fields: tuple[FieldSpec, ...] = ()
+    # Higher runs first (outermost) among rules on one function; ties go by
+    # plugin name, then by order in the file.
+    priority: int = 0
 
     @property
     def id(self) -> str:

@@ -47,7 +47,9 @@ def _rewrite_files(files: list[str], plan: PackagePlan, package: str, out_dir: s
         try:
             with open(path, "rb") as f:
                 source = f.read()
-            rewritten = rewrite_file(source, plan.files.get(base, ()), plan.import_path, path, plan.fields.get(base, ()))
+            rewritten = rewrite_file(
+                source, plan.files.get(base, ()), plan.import_path, path, plan.fields.get(base, ()), plan.call_sites.get(base, ())
+            )
         except (OSError, RewriteError) as e:
             sys.exit(f"rulec: cannot instrument {package}: {e}")
         target = os.path.join(out_dir, os.path.basename(arg))

@@ -200,13 +200,16 @@ class Driver:
         # here so that a build whose plan is cached never pays for them.
         from compiler.graph import RuleGraph
         from compiler.planner import write_plan
-        from compiler.resolve import resolve
+        from compiler.resolve import resolve, user_hook_packages
         from ruledsl.load import load_rules
 
         plugins = load_rules(self.rule_paths)  # raises RuleError
         graph = RuleGraph(plugins)
         project.copy(tmp)
-        res = resolve(graph, build := self._list(go_version, project.go_setup(tmp)))
+        # Hook packages of the user's own are listed with the build's: the
+        # application need not import them, rulec links them in.
+        user_hooks = user_hook_packages(graph.rules())
+        res = resolve(graph, build := self._list(go_version, project.go_setup(tmp), user_hooks))
         apps_own = set(build.packages)
         upgraded: list[str] = []
         if res.advice:

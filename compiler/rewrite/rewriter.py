@@ -14,11 +14,12 @@ positions, panics and compiler errors.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
 from compiler import gosource
-from compiler.plan import PANIC, FieldEdit, FuncEdit
+from compiler.plan import ERROR, PANIC, CallSite, Expr, FieldEdit, FuncEdit, HookCall
 
 PREFIX = "__rulec_"
 
@@ -56,10 +57,16 @@ def _origin(source: bytes, offset: int, display_path: str) -> tuple[str, int, in
 
 
 def rewrite_file(
-    source: bytes, edits: tuple[FuncEdit, ...], package_path: str, display_path: str, fields: tuple[FieldEdit, ...] = ()
+    source: bytes,
+    edits: tuple[FuncEdit, ...],
+    package_path: str,
+    display_path: str,
+    fields: tuple[FieldEdit, ...] = (),
+    call_sites: tuple[CallSite, ...] = (),
 ) -> bytes:
-    """Return `source` with `edits` and `fields` applied; `display_path` is the
-    file name positions should keep (the original file's path)."""
+    """Return `source` with `edits`, `fields` and `call_sites` applied;
+    `display_path` is the file name positions should keep (the original
+    file's path)."""
     parsed = gosource.parse(source, package_path)
     changes: list[_Edit] = []
     for edit in edits:
@@ -78,12 +85,37 @@ def rewrite_file(
             raise RewriteError(f"{display_path}: no struct type {f.type_name} to add {f.decl!r} to, in package {package_path}")
         # Appended last, before the closing brace and on its line: no field
         # moves (assembly relies on their offsets) and no line moves.
-        changes.append(_Edit(close, close, f"{f.decl}; "))
+        if f.pos is None:
+            changes.append(_Edit(close, close, f"{f.decl}; "))
+        else:  # a rule's field: the compiler's errors about it name the rule
+            changes.append(_Edit(close, close, f"/*line {f.pos}*/{f.decl}; {_restore(source, close, display_path)}"))
+    for site in call_sites:
+        changes.extend(_redirect_calls(source, parsed, site, display_path))
     changes.sort(key=lambda e: e.start, reverse=True)
     out = source
     for ch in changes:
         out = out[: ch.start] + ch.text.encode() + out[ch.end :]
     return f"//line {display_path}:1\n".encode() + out
+
+
+def _restore(source: bytes, offset: int, display_path: str) -> str:
+    """A directive giving the text at `offset` its own position back."""
+    path, line, col = _origin(source, offset, display_path)
+    return f"/*line {path}:{line}:{col}*/"
+
+
+def _redirect_calls(source: bytes, parsed: gosource.GoFile, site: CallSite, display_path: str) -> list[_Edit]:
+    """`pkg.F(args)` → `wrapper(args)`, columns after it kept by a directive."""
+    local = next((name for name, path in parsed.imports.items() if path == site.package), None)
+    if local is None:
+        return []
+    spans = gosource.call_sites(source, local, site.name)
+    edits = [_Edit(start, end, site.wrapper + _restore(source, end, display_path)) for start, end in spans]
+    if edits:
+        # The import may have no other use left; a line added after the
+        # last one moves nothing.
+        edits.append(_Edit(len(source), len(source), f"\nvar _ = {local}.{site.name}\n"))
+    return edits
 
 
 def _position(source: bytes, offset: int) -> tuple[int, int]:
@@ -109,7 +141,8 @@ def _filter_results(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, disp
 def _advise(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, display_path: str) -> list[_Edit]:
     edits: list[_Edit] = []
     calls = edit.calls
-    specs = [a.lstrip("&") for c in calls for a in (*c.before_args, *c.after_args) if a != PANIC]
+    exprs = [e.base for c in calls for e in (*(v for _, v in (*c.start_attrs, *c.end_attrs)), c.error) if e is not None]
+    specs = [a.lstrip("&") for c in calls for a in (*c.before_args, *c.after_args) if a not in (PANIC, ERROR)] + exprs
     names: dict[str, str | None] = {
         "recv": _name_for(decl.recv, "recv", "recv" in specs, edits) if decl.recv else None,
     }
@@ -120,23 +153,31 @@ def _advise(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, display_path
     code: list[str] = [f"{stmt};" for stmt in edit.prologue]
     for i, call in enumerate(calls):
         state = f"{PREFIX}s{i}"
+        if call.entry:
+            statements, pos = call.entry
+            code.append(f"/*line {pos}*/{statements};")
         if call.before:
             args = ", ".join(_arg(a, names) for a in call.before_args)
             if call.state and call.after:
                 code.append(f"{state} := {call.before}({args});")
+                if call.start_attrs:
+                    code.append(_contained(call, state, _attrs_calls(call, state, call.start_attrs, names)))
             else:
                 code.append(f"{call.before}({args});")
         if call.after:
             # An after hook that takes the panic value sees it and passes it on:
             # the same value is panicked again, so callers see what they would have.
-            caught = f"{PREFIX}p{i}"
+            caught, err = f"{PREFIX}p{i}", f"{PREFIX}e{i}"
             args = [state] if call.state and call.before else []
-            args += [caught if a == PANIC else _arg(a, names) for a in call.after_args]
+            args += [caught if a == PANIC else err if a == ERROR else _arg(a, names) for a in call.after_args]
+            first = _contained(call, state, _attrs_calls(call, state, call.end_attrs, names) + _error_value(call, err, names))
+            if call.error is not None:
+                first = f"var {err} error; {first}"
             if PANIC in call.after_args:
                 repanic = f"if {caught} != nil {{ panic({caught}) }}"
-                code.append(f"defer func() {{ {caught} := recover(); {call.after}({', '.join(args)}); {repanic} }}();")
-            elif args:
-                code.append(f"defer func() {{ {call.after}({', '.join(args)}) }}();")
+                code.append(f"defer func() {{ {caught} := recover(); {first}{call.after}({', '.join(args)}); {repanic} }}();")
+            elif args or first:
+                code.append(f"defer func() {{ {first}{call.after}({', '.join(args)}) }}();")
             else:
                 code.append(f"defer {call.after}();")
     if not code:
@@ -146,6 +187,33 @@ def _advise(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, display_path
     code.append(f"/*line {path}:{line}:{col}*/")
     edits.append(_Edit(after_brace, after_brace, " " + " ".join(code)))
     return edits
+
+
+def _contained(call: HookCall, state: str, statements: list[str]) -> str:
+    """`statements`, run only while the span records, each on its own: a nil
+    on the way to one value (a nil result beside an error) loses that value
+    only, and never panics in the app."""
+    if not statements:
+        return ""
+    each = " ".join(f'func() {{ defer {PREFIX}contain("{call.rule}"); {s} }}();' for s in statements)
+    return f"if {state} != nil {{ {each} }}; "
+
+
+def _attrs_calls(call: HookCall, state: str, attrs: tuple[tuple[str, Expr], ...], names: dict[str, str | None]) -> list[str]:
+    return [f"{call.attrs}({state}, {json.dumps(key)}, {_expr(value, names)})" for key, value in attrs]
+
+
+def _error_value(call: HookCall, err: str, names: dict[str, str | None]) -> list[str]:
+    return [f"{err} = {_expr(call.error, names)}"] if call.error is not None else []
+
+
+def _expr(e: Expr, names: dict[str, str | None]) -> str:
+    # A directive before each part: an error about `.Currency` is reported
+    # at `Currency` in the rule, not somewhere in rewritten Go.
+    out = f"/*line {e.pos}*/{_arg(e.base, names)}"
+    for text, pos in e.selectors:
+        out += f"./*line {pos}*/{text.lstrip('.')}"
+    return out
 
 
 def _arg(spec: str, names: dict[str, str | None]) -> str:

@@ -44,3 +44,18 @@ func SpanEnd(state any, err error) {
 		End(fs.span, err)
 	}
 }
+
+// SpanSetAttributes sets key/value pairs (kv alternates a string key and its
+// value) on the span SpanStart began, converting each value as
+// AttributeValue does.
+func SpanSetAttributes(state any, kv ...any) {
+	fs, ok := state.(*funcSpan)
+	if !ok || !fs.span.IsRecording() {
+		return
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if key, ok := kv[i].(string); ok {
+			fs.span.SetAttributes(AttributeValue(key, kv[i+1]))
+		}
+	}
+}

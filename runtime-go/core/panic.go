@@ -1,7 +1,9 @@
 package core
 
 import (
+	"runtime"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -25,3 +27,14 @@ func HookPanicked(hook string, v any) {
 
 // HookPanics returns how many hook panics have been recovered so far.
 func HookPanics() uint64 { return hookPanics.Load() }
+
+// ValuePanicked receives a panic raised while reading a value a rule names
+// (an attribute, `record error`). A path through a nil pointer, such as a
+// nil result returned beside an error, only leaves that attribute out; any
+// other panic is reported as HookPanicked reports hook panics.
+func ValuePanicked(rule string, v any) {
+	if err, ok := v.(runtime.Error); ok && strings.Contains(err.Error(), "nil pointer dereference") {
+		return
+	}
+	HookPanicked(rule, v)
+}
