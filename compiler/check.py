@@ -16,8 +16,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from compiler import resolve
-from compiler.golist import GoListError, go_env
+from compiler import gosource, resolve
+from compiler.golist import GoListError, Package, go_env, go_list
 from ruledsl.diagnostics import Diagnostic
 from ruledsl.model import MAIN_PACKAGE, Plugin, Rule
 from ruledsl.versions import VersionError, version_key
@@ -55,7 +55,11 @@ def _package_source(plugin: Plugin, package: str, env: dict[str, str], module_ro
 def _go_json(args: list[str]) -> list[dict]:
     """Run a go command that prints JSON values, outside any module."""
     with tempfile.TemporaryDirectory() as d:
-        proc = subprocess.run(["go", *args], cwd=d, capture_output=True, text=True, env={**os.environ, "GOFLAGS": "-mod=mod"})
+        return _go_json_in(args, d, {"GOFLAGS": "-mod=mod"})
+
+
+def _go_json_in(args: list[str], cwd: str, env: dict[str, str] | None = None) -> list[dict]:
+    proc = subprocess.run(["go", *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
     if proc.returncode != 0 and not proc.stdout.strip():
         raise GoListError(proc.stderr.strip())
     decoder, text, i, out = json.JSONDecoder(), proc.stdout, 0, []
@@ -96,41 +100,88 @@ def release_roots(plugin: Plugin) -> tuple[list[tuple[str, Path]], list[Diagnost
     return roots, diags
 
 
-def _check_rule(plugin: Plugin, rule: Rule, env: dict[str, str], module_root: Path | None, out: list[Diagnostic]) -> None:
-    before, after, diags = resolve.find_hooks(rule)
-    out.extend(diags)
+class _Seen:
+    """What the checked rules do, across rules: for conflicts between them."""
+
+    def __init__(self) -> None:
+        self.replaces: list[tuple[Rule, tuple, tuple[str, ...], tuple[str, ...]]] = []
+        self.fields: list[tuple[Rule, str, str, tuple]] = []
+
+    def conflicts(self) -> list[Diagnostic]:
+        return resolve.conflicts(self.replaces) + resolve.field_conflicts(self.fields)
+
+
+def _check_rule(
+    plugin: Plugin, rule: Rule, env: dict[str, str], module_root: Path | None, hook_packages: dict[str, Package], seen: _Seen
+) -> list[Diagnostic]:
+    before, after, out = resolve.find_hooks(rule, hook_packages)
     target = rule.joinpoint.target
     if target.package == MAIN_PACKAGE:
-        return
+        return out
     if plugin.module is not None and not (target.package == plugin.module or target.package.startswith(plugin.module + "/")):
-        out.append(
-            Diagnostic(rule.joinpoint.pos, "target-scope", f"{target.package} is not in module {plugin.module}, the plugin's target")
-        )
-        return
+        why = f"{target.package} is not in module {plugin.module}, the plugin's target"
+        return [*out, Diagnostic(rule.joinpoint.pos, "target-scope", why)]
     src = _package_source(plugin, target.package, env, module_root)
     if src is None:
-        return  # nothing to check against here
+        return out  # nothing to check against here
     files = tuple(p.name for p in src.glob("*.go") if not p.name.endswith("_test.go"))
-    found = resolve.find_function(str(src), files, target.package, target)
+    if rule.joinpoint.kind == "struct":
+        if gosource.struct_file(str(src), files, target.name) is None:
+            return [*out, Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} is not a struct type in {src}")]
+        seen.fields.append((rule, target.package, target.name, rule.fields))
+        return out
+    found = resolve.find_function(str(src), files, target.package, rule.joinpoint.func)
     if found is None:
-        out.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {src}"))
-        return
-    if diags:
-        return
-    fitted = resolve.fit_hooks(rule, found[1], before.decl if before else None, after.decl if after else None)
+        return [*out, Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {src}")]
+    decl = found[1]
+    if rule.span is not None:
+        spanned = resolve.span_hooks(rule, decl)
+        return [*out, *spanned] if isinstance(spanned, list) else out
+    if out:
+        return out
+    fitted = resolve.fit_hooks(rule, decl, before.decl if before else None, after.decl if after else None)
     if isinstance(fitted, Diagnostic):
-        out.append(fitted)
+        return [fitted]
+    seen.replaces.append((rule, (rule.joinpoint.kind, str(target)), fitted[0], fitted[1]))
+    return out
 
 
-def check_sources(plugins: list[Plugin], releases: bool = False) -> list[Diagnostic]:
+def _main_modules(cwd: str) -> dict[str, Path]:
+    """The modules `go` builds from `cwd` (its main module, or a workspace's),
+    by path: rules on the user's own code are checked against them."""
+    try:
+        listed = _go_json_in(["list", "-m", "-json"], cwd)
+    except GoListError:
+        return {}
+    return {m["Path"]: Path(m["Dir"]) for m in listed if m.get("Dir") and m.get("Main")}
+
+
+def _hook_packages(plugins: list[Plugin], cwd: str) -> dict[str, Package]:
+    """The user's own hook packages, as the go command finds them from `cwd`."""
+    wanted = resolve.user_hook_packages([r for p in plugins for r in p.rules])
+    if not wanted:
+        return {}
+    try:
+        return go_list(wanted, "", dict(os.environ), cwd).packages
+    except GoListError:
+        return {}
+
+
+def check_sources(plugins: list[Plugin], releases: bool = False, cwd: str | None = None) -> list[Diagnostic]:
+    cwd = cwd or os.getcwd()
     try:
         env = go_env(["GOROOT", "GOMODCACHE"])
     except (GoListError, OSError):
         env = {"GOROOT": os.environ.get("GOROOT", ""), "GOMODCACHE": ""}
+    mains = _main_modules(cwd)
+    hooks = _hook_packages(plugins, cwd)
+    seen = _Seen()
     out: list[Diagnostic] = []
     for plugin in plugins:
         roots: list[Path | None] = [None]
-        if plugin.module is not None:
+        if plugin.module in mains:
+            roots = [mains[plugin.module]]
+        elif plugin.module is not None:
             if releases:
                 found, diags = release_roots(plugin)
                 out.extend(diags)
@@ -139,6 +190,7 @@ def check_sources(plugins: list[Plugin], releases: bool = False) -> list[Diagnos
                 roots = [_cached_module_root(plugin, env)]
         for root in roots:
             for rule in plugin.rules:
-                _check_rule(plugin, rule, env, root, out)
+                out.extend(_check_rule(plugin, rule, env, root, hooks, seen))
+    out.extend(seen.conflicts())
     # A hook problem is the same against every release: say it once.
     return list(dict.fromkeys(out))

@@ -141,6 +141,10 @@ def check(paths: tuple[Path, ...], releases: bool) -> None:
 
     plugins, diagnostics = parse_all(list(paths) or _builtin())
     diagnostics += check_sources(plugins, releases)
+    if not diagnostics and paths:
+        from compiler.typecheck import typecheck
+
+        diagnostics += typecheck(plugins, list(paths), os.getcwd())
     for d in sorted(diagnostics, key=lambda d: (d.pos.file, d.pos.line, d.pos.col)):
         click.echo(str(d))
     if diagnostics:

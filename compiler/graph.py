@@ -30,8 +30,9 @@ class RuleGraph:
         for order, plugin in enumerate(self.plugins):
             self.g.add_node(("plugin", plugin.name), plugin=plugin)
             for i, rule in enumerate(plugin.rules):
-                # Advice order on one function: plugin name, then rule order in its file.
-                self.g.add_node(_rule(rule), rule=rule, order=(order, i), active=None, reason="", version_skip=False)
+                # Advice order on one function (docs/writing-rules.md): higher
+                # priority first, then plugin name, then rule order in its file.
+                self.g.add_node(_rule(rule), rule=rule, order=(-rule.priority, order, i), active=None, reason="", version_skip=False)
                 self.g.add_edge(("plugin", plugin.name), _rule(rule))
                 self.g.add_edge(_rule(rule), ("package", rule.joinpoint.target.package))
                 for hook in (rule.before, rule.after):

@@ -26,7 +26,7 @@ from compiler.graph import RuleGraph
 from compiler.paths import RUNTIME_DIR
 from compiler.plan import ERROR, PANIC, Expr
 from ruledsl.diagnostics import Diagnostic, Pos
-from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, SPAN_KINDS, FieldSpec, FuncTarget, HookRef, Rule, ValueRef
+from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, SPAN_KINDS, FieldSpec, FuncTarget, HookRef, Rule, Selector, ValueRef
 from ruledsl.versions import VersionError, VersionRange
 
 CORE_PACKAGE = RUNTIME_MODULE + "/core"
@@ -148,7 +148,7 @@ def hook_dir(ref: HookRef, packages: dict[str, Package] | None = None) -> Path |
     if is_runtime(ref.package):
         return runtime_dir() / ref.package[len(RUNTIME_MODULE) + 1 :]
     pkg = (packages or {}).get(ref.package)
-    return Path(pkg.dir) if pkg is not None else None
+    return Path(pkg.dir) if pkg is not None and pkg.dir else None
 
 
 def find_hook(ref: HookRef, packages: dict[str, Package] | None = None) -> gosource.FuncDecl | None:
@@ -240,6 +240,13 @@ def find_hooks(rule: Rule, packages: dict[str, Package] | None = None) -> tuple[
     out: list[Hook | None] = []
     diags = []
     for ref in (rule.before, rule.after):
+        pkg = (packages or {}).get(ref.package) if ref is not None else None
+        if pkg is not None and pkg.standard and not is_runtime(ref.package):
+            # The linker refuses pull references into the standard library.
+            why = f"hook {ref} is in the standard library; hooks live in rulec's runtime, the main module or a module go.mod requires"
+            diags.append(Diagnostic(ref.pos, "unknown-hook", why))
+            out.append(None)
+            continue
         decl = find_hook(ref, packages) if ref is not None else None
         if ref is not None and (decl is None or decl.recv_type is not None):
             where = hook_dir(ref, packages)
@@ -326,7 +333,7 @@ def resolve(graph: RuleGraph, build: Build) -> Resolution:
             graph.mark(rule, False, f"no package of the application calls {target}")
             continue
         graph.mark(rule, applied, "" if applied else "it cannot apply (see the errors above)")
-    res.diagnostics.extend(conflicts([(a.rule, a.func_key, a.before_args, a.after_args) for a in res.advice]))
+    res.diagnostics.extend(conflicts([(a.rule, (a.package, *a.func_key), a.before_args, a.after_args) for a in res.advice]))
     res.diagnostics.extend(field_conflicts([(f.rule, f.package, f.type_name, f.fields) for f in res.fields]))
     return res
 
@@ -383,7 +390,7 @@ def _add_fields(rule: Rule, pkg: Package, diags: list[Diagnostic]) -> list[Field
     return [FieldAdvice(rule, pkg.path, file, name, rule.fields)]
 
 
-def span_hooks(rule: Rule, decl: gosource.FuncDecl) -> tuple[Hook, Hook, tuple[str, ...], tuple[str, ...], SpanValues] | Diagnostic:
+def span_hooks(rule: Rule, decl: gosource.FuncDecl) -> tuple[Hook, Hook, tuple[str, ...], tuple[str, ...], SpanValues] | list[Diagnostic]:
     """The runtime's hooks for a declarative span on `decl`, their arguments,
     and the span's attribute values, or why the rule's values do not fit.
 
@@ -399,15 +406,19 @@ def span_hooks(rule: Rule, decl: gosource.FuncDecl) -> tuple[Hook, Hook, tuple[s
     missing = [n for n, d in found.items() if d is None]
     if missing:  # runtime-go and the compiler disagree: an installation problem
         raise RuntimeError(f"rulec's runtime lacks {', '.join(missing)}; reinstall rulec")
-    start_values, end_values = [], []
+    start_values, end_values, problems = [], [], []
     for attr in spec.attributes:
         value = value_expr(attr.value, decl, rule)
         if isinstance(value, Diagnostic):
-            return value
-        (end_values if attr.value.root == "result" else start_values).append((attr.key, value))
+            problems.append(value)
+        else:
+            (end_values if attr.value.root == "result" else start_values).append((attr.key, value))
     error = value_expr(spec.error, decl, rule) if spec.error is not None else None
     if isinstance(error, Diagnostic):
-        return error
+        problems.append(error)
+        error = None
+    if problems:
+        return problems
     literals = (_go_string(spec.name), str(SPAN_KINDS[spec.kind]))
     before = Hook(HookRef(CORE_PACKAGE, start, spec.pos), found[start], literals)
     failed = bool(decl.results) and decl.results[-1].canonical == "error"
@@ -418,6 +429,10 @@ def span_hooks(rule: Rule, decl: gosource.FuncDecl) -> tuple[Hook, Hook, tuple[s
     attrs = Hook(HookRef(CORE_PACKAGE, "SpanSetAttributes", spec.pos), found["SpanSetAttributes"]) if spec.attributes else None
     before_args = (f"p{ctx}",) if ctx is not None else ()
     return before, after, before_args, after_args, SpanValues(attrs, tuple(start_values), tuple(end_values), error)
+
+
+def _name_pos(s: Selector) -> Pos:
+    return Pos(s.pos.file, s.pos.line, s.pos.col + 1)  # past the dot
 
 
 def _where(pos: Pos) -> str:
@@ -440,9 +455,10 @@ def value_expr(value: ValueRef, decl: gosource.FuncDecl, rule: Rule) -> Expr | D
         index = int(first.name) if first.name.isdigit() else next((i for i, p in enumerate(items) if p.name == first.name), None)
         if index is None or index >= len(items):
             have = ", ".join(p.name or str(i) for i, p in enumerate(items)) or "none"
-            return Diagnostic(first.pos, "unknown-value", f"{rule.joinpoint.target} has no {word} {first.name!r} (it has: {have})")
+            why = f"{rule.joinpoint.target} has no {word} {first.name!r} (it has: {have})"
+            return Diagnostic(_name_pos(first), "unknown-value", why)
         base = f"{'p' if value.root == 'arg' else 'r'}{index}"
-    parts = tuple((f".{s.name}{'()' * s.call}", _where(Pos(s.pos.file, s.pos.line, s.pos.col + 1))) for s in selectors)
+    parts = tuple((f".{s.name}{'()' * s.call}", _where(_name_pos(s))) for s in selectors)
     return Expr(base, _where(value.pos), parts)
 
 
@@ -475,8 +491,8 @@ def _fitted(
     """The rule's advice on `decl` in `pkg`, or None with the reason in `diags`."""
     if rule.span is not None:
         spanned = span_hooks(rule, decl)
-        if isinstance(spanned, Diagnostic):
-            diags.append(spanned)
+        if isinstance(spanned, list):
+            diags.extend(spanned)
             return None
         before, after, before_args, after_args, values = spanned
         return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, True, values, site)

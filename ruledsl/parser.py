@@ -8,6 +8,7 @@ every syntax or semantic problem becomes a `Diagnostic`, never a traceback.
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,12 @@ class _Builder:
         # Unknown* fallback: a syntax error at the operand, not an unknown kind.
         end = obj._tx_position_end
         start = end - len(obj.rest) if obj.rest else obj._tx_position
-        line = self.text.count("\n", 0, start) + 1
-        col = start - (self.text.rfind("\n", 0, start) + 1) + 1
         got = f"got {obj.rest!r}" if obj.rest else "got nothing"
-        self.error(Pos(self.file, line, col), "syntax", f"`{word}` needs {expected}; {got}")
+        self.error(self.pos_at(start), "syntax", f"`{word}` needs {expected}; {got}")
+
+    def pos_at(self, offset: int) -> Pos:
+        line = self.text.count("\n", 0, offset) + 1
+        return Pos(self.file, line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1)
 
     def build(self, tx: Any) -> Plugin | None:
         for imp in tx.imports:
@@ -160,11 +163,14 @@ class _Builder:
             return None
         return ref
 
+    def field_pos(self, obj: Any) -> Pos:
+        """Where an added field's name is: Go's errors about the field count from there."""
+        m = re.compile(r"add\s+field\s+").match(self.text, obj._tx_position)
+        return self.pos_at(m.end() if m else obj._tx_position)
+
     def code_pos(self, obj: Any, code: str) -> Pos:
         """Where the text inside a `...` literal begins."""
-        start = obj._tx_position_end - len(code) + 1
-        line = self.text.count("\n", 0, start) + 1
-        return Pos(self.file, line, start - (self.text.rfind("\n", 0, start) + 1) + 1)
+        return self.pos_at(obj._tx_position_end - len(code) + 1)
 
     def rule(self, plugin: str, r: Any) -> Rule | None:
         jp = self.joinpoint(r.joinpoint)
@@ -201,7 +207,7 @@ class _Builder:
             elif kind == "FieldAdvice":
                 if any(f.name == adv.name for f in fields):
                     self.error(pos, "duplicate", f"field {adv.name!r} is added twice in rule {r.name!r}")
-                fields.append(FieldSpec(adv.name, adv.type.strip(), pos))
+                fields.append(FieldSpec(adv.name, adv.type.strip(), self.field_pos(adv)))
             elif kind == "UnknownAdvice" and adv.kind in _ADVICE_OPERANDS:
                 self.malformed(adv, adv.kind, _ADVICE_OPERANDS[adv.kind])
             elif kind == "UnknownAdvice":

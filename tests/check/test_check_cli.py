@@ -96,7 +96,7 @@ def test_error_fixture(fixture: str) -> None:
 
 def test_hook_outside_the_runtime_says_where_hooks_live() -> None:
     proc = rulec("check", rel("err_unknown_hook.gorule"))
-    assert "hook os.Exit does not exist (hooks must live under rulec.dev/runtime)" in proc.stdout
+    assert "hook os.Exit is in the standard library; hooks live in rulec's runtime, the main module or a module" in proc.stdout
     assert "(None)" not in proc.stdout
 
 
