@@ -94,8 +94,9 @@ def _fetch(repo: git.Repo) -> str | None:
         with repo.git.custom_environment(**no_prompt):
             repo.remotes.origin.fetch(_REFSPECS, prune=True)
     except GitCommandError as e:
-        lines = [line.strip() for line in str(e.stderr).splitlines() if line.strip()]
-        return lines[-1].strip("'") if lines else str(e)
+        text = str(e.stderr).strip().removeprefix("stderr:").strip().strip("'")
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        return next((line for line in lines if line.startswith("fatal:")), lines[-1] if lines else str(e))
     return None
 
 
