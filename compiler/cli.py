@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
+from compiler import config, packs
 from compiler.build import driver
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import BUILTIN_RULES, parse_all
@@ -31,13 +33,20 @@ def main() -> None:
     """Compile-time observability for Go: `rulec build` instead of `go build`."""
 
 
-def _own_options(args: list[str]) -> tuple[bool, list[Path], list[str]] | None:
+class OwnOptions(NamedTuple):
+    verbose: bool
+    rules: list[Path]
+    config: Path | None
+    go_args: list[str]
+
+
+def _own_options(args: list[str]) -> OwnOptions | None:
     """Split rulec's leading options from the go arguments.
 
     Done by hand, not by click: click would read go's single-dash flags as
     clusters of short options (`-toolexec=echo` holds an `h`).
     """
-    verbose, rules = False, []
+    verbose, rules, config_path = False, [], None
     while args:
         arg = args[0]
         if arg in ("-v", "--verbose"):
@@ -47,25 +56,36 @@ def _own_options(args: list[str]) -> tuple[bool, list[Path], list[str]] | None:
             args = args[1:]
         elif arg.startswith("--rules="):
             rules.append(Path(arg.split("=", 1)[1]))
+        elif arg == "--config" and len(args) > 1:
+            config_path = Path(args[1])
+            args = args[1:]
+        elif arg.startswith("--config="):
+            config_path = Path(arg.split("=", 1)[1])
         elif arg in ("-h", "--help"):
             return None
         elif arg == "--":
-            return verbose, rules, args[1:]
+            return OwnOptions(verbose, rules, config_path, args[1:])
         else:
             break
         args = args[1:]
-    return verbose, rules, args
+    for r in rules:
+        if not r.exists():
+            raise click.UsageError(f"--rules {r}: no such file or directory")
+    if config_path is not None and not config_path.is_file():
+        raise click.UsageError(f"--config {config_path}: no such file")
+    return OwnOptions(verbose, rules, config_path, args)
 
 
 _GO_HELP = """{summary}
 
-Usage: rulec {name} [-v] [--rules PATH]... [--] [GO {NAME} ARGS]...
+Usage: rulec {name} [-v] [--rules PATH]... [--config FILE] [--] [GO {NAME} ARGS]...
 
 rulec's options come first; everything after them (or after `--`) goes to
 `go {name}` unchanged.
 
   -v, --verbose  list every advised function and inactive rule
   --rules PATH   an extra .gorule file or directory (repeatable)
+  --config FILE  the project file to use instead of the nearest rulec.toml
 """
 
 
@@ -77,11 +97,7 @@ def _go_command(name: str, summary: str) -> click.Command:
         if own is None:
             click.echo(_GO_HELP.format(summary=summary, name=name, NAME=name.upper()))
             return
-        verbose, rules, go_args = own
-        for r in rules:
-            if not r.exists():
-                raise click.UsageError(f"--rules {r}: no such file or directory")
-        sys.exit(driver.run(name, go_args, _rule_paths(tuple(rules)), verbose))
+        sys.exit(driver.run(name, own.go_args, _rule_paths(tuple(own.rules)), own.verbose, own.config))
 
     return command
 
@@ -97,23 +113,24 @@ main.add_command(_go_command("vet", "Vet like `go vet`, the packages as rulec bu
 def plan(args: tuple[str, ...]) -> None:
     """Show which packages would get which advice, without building.
 
-    Usage: rulec plan [--rules PATH]... [--] [GO BUILD FLAGS] [PACKAGES]
+    Usage: rulec plan [--rules PATH]... [--config FILE] [--] [GO BUILD FLAGS] [PACKAGES]
     """
     own = _own_options(list(args))
     if own is None:
         click.echo(plan.help)
         return
-    _, rules, go_args = own
     try:
-        d = driver.Driver("build", go_args, _rule_paths(tuple(rules)))
+        d = driver.Driver("build", own.go_args, _rule_paths(tuple(own.rules)), config_path=own.config)
         summary = d.prepare().summary
     except RuleError as e:
-        for diag in e.diagnostics:
-            click.echo(str(diag), err=True)
+        for line in d.explain(e):
+            click.echo(line, err=True)
         sys.exit(1)
     except Exception as e:  # noqa: BLE001 — every failure is reported, never a traceback
         click.echo(f"rulec: {e}", err=True)
         sys.exit(2)
+    for note in summary.notes:
+        click.echo(f"note: {note}")
     if not summary.packages:
         click.echo("no package of this build gets advice")
     else:
@@ -132,23 +149,45 @@ def plan(args: tuple[str, ...]) -> None:
             click.echo(f"    {rule}: {'SKIPPED for its version: ' if version_skip else ''}{why}  ({pos})")
 
 
+def _project_rules(config_path: Path | None) -> tuple[list[Path], list[packs.ResolvedPack], config.Config]:
+    """The built-in rules and the project's (rulec.toml's dirs and packs,
+    fetched), its config, or exit 2 naming the problem."""
+    try:
+        cfg = config.for_build(config_path, Path.cwd())
+        resolved = [packs.resolve(p, driver.cache_root()) for p in cfg.packs]
+    except (config.ConfigError, packs.PackError) as e:
+        click.echo(f"rulec: {e}", err=True)
+        sys.exit(2)
+    return [*_builtin(), *cfg.rule_dirs, *(p.rules for p in resolved)], resolved, cfg
+
+
 @main.command()
 @click.option("--releases", is_flag=True, help="Check module targets against the oldest and newest release in range (fetched).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The project file to use instead of the nearest rulec.toml.")  # fmt: skip
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def check(paths: tuple[Path, ...], releases: bool) -> None:
-    """Lint .gorule files (the built-in rules/ by default)."""
+def check(paths: tuple[Path, ...], releases: bool, config_path: Path | None) -> None:
+    """Lint .gorule files: PATHS, else the built-in rules and the project's
+    (rulec.toml's dirs and packs)."""
     from compiler.check import check_sources  # tree-sitter: only for this command
 
-    plugins, diagnostics = parse_all(list(paths) or _builtin())
+    sources, pack_rules, cfg = (list(paths), [], config.Config()) if paths else _project_rules(config_path)
+    plugins, diagnostics = parse_all(sources)
     diagnostics += check_sources(plugins, releases)
-    if not diagnostics and paths:
+    if not diagnostics:
         from compiler.typecheck import typecheck
 
-        diagnostics += typecheck(plugins, list(paths), os.getcwd())
-    for d in sorted(diagnostics, key=lambda d: (d.pos.file, d.pos.line, d.pos.col)):
-        click.echo(str(d))
+        diagnostics += typecheck(plugins, sources, os.getcwd())
+    diagnostics.sort(key=lambda d: (d.pos.file, d.pos.line, d.pos.col))
+    for line in packs.explain(diagnostics, pack_rules):
+        click.echo(line)
     if diagnostics:
         sys.exit(1)
+    try:
+        cfg.check_disable({p.name for p in plugins})
+    except config.ConfigError as e:
+        click.echo(f"rulec: {e}", err=True)
+        sys.exit(2)
     n = sum(len(p.rules) for p in plugins)
     click.echo(f"{len(plugins)} plugins, {n} rules: no problems")
 

@@ -11,10 +11,13 @@ BUILTIN_RULES = Path(__file__).resolve().parent.parent / "rules"
 
 
 def rule_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
+    """The .gorule files of `paths`, each once (a directory named by both
+    `--rules` and rulec.toml is read once)."""
+    files: dict[Path, Path] = {}
     for p in paths:
-        files.extend(sorted(p.rglob("*.gorule")) if p.is_dir() else [p])
-    return files
+        for f in sorted(p.rglob("*.gorule")) if p.is_dir() else [p]:
+            files.setdefault(f.resolve(), f)
+    return list(files.values())
 
 
 def parse_all(paths: list[Path]) -> tuple[list[Plugin], list[Diagnostic]]:

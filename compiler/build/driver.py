@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from compiler import config, packs
 from compiler.build import goargs, module_copies, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
 from compiler.paths import PLAN_DIR_ENV, RUNTIME_DIR
@@ -118,12 +119,22 @@ def _only_apps_modules(res: Resolution, build: Build, apps_own: set[str]) -> Res
     return res
 
 
+def _without_excluded(res: Resolution, cfg: config.Config) -> Resolution:
+    """res without advice on the packages rulec.toml's `exclude` names."""
+    res.advice = [a for a in res.advice if not cfg.excludes(a.package)]
+    return res
+
+
 class Driver:
-    def __init__(self, command: str, args: list[str], rule_paths: list[Path], verbose: bool = False):
-        self.args = goargs.parse(command, args)
-        self.rule_paths = rule_paths
+    def __init__(self, command: str, args: list[str], rule_paths: list[Path], verbose: bool = False, config_path: Path | None = None):
+        chdir = goargs.parse(command, args).chdir
+        self.cwd = os.path.abspath(chdir) if chdir else os.getcwd()
+        # rulec.toml is found from the go command's directory, like go.mod.
+        self.config = config.for_build(config_path, Path(self.cwd))
+        self.args = goargs.parse(command, [*self.config.flags, *args])
+        self.rule_paths = [*rule_paths, *self.config.rule_dirs]
+        self.packs: list[packs.ResolvedPack] = []
         self.verbose = verbose
-        self.cwd = os.path.abspath(self.args.chdir) if self.args.chdir else os.getcwd()
         self.env = dict(os.environ)
         if "toolexec" in self.args.own:
             raise BuildError("-toolexec cannot be combined with rulec: rulec itself runs as the toolexec of the build")
@@ -140,6 +151,9 @@ class Driver:
             plugins_digest,
             json.dumps(env, sort_keys=True),
             json.dumps([self.args.command, self.args.load_flags, self.args.packages, self.cwd, self.args.own]),
+            # Packs need no part of their own: each commit's rules live in a
+            # folder of its own, and plugins_digest hashes the rule files' paths.
+            f"{self.config.path}\0{self.config.text}",
         ):
             h.update(part.encode())
         for f in project.inputs(self.env, self.cwd):
@@ -175,13 +189,15 @@ class Driver:
             raise BuildError("-modfile cannot be used in workspace mode (GOWORK is set)")
         if project.vendor:
             self.args.without_mod_flag()
+        self.packs = [packs.resolve(p, cache_root()) for p in self.config.packs]
+        self.rule_paths = [*self.rule_paths, *(p.rules for p in self.packs)]
         rules = hashlib.sha256()
         for f in rule_files(self.rule_paths):
             rules.update(str(f).encode() + b"\0" + f.read_bytes())
         key = self._key(env, project, rules.hexdigest())
         plan_dir = cache_root() / "plans" / key
         if (plan_dir / "summary.json").exists():
-            return Prepared(plan_dir, Summary.from_json((plan_dir / "summary.json").read_text()), project)
+            return Prepared(plan_dir, self._with_config_notes(Summary.from_json((plan_dir / "summary.json").read_text())), project)
         plan_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=key + ".", dir=plan_dir.parent))
         try:
@@ -190,10 +206,26 @@ class Driver:
                 tmp.rename(plan_dir)
             except OSError:  # another build wrote the same plan first
                 shutil.rmtree(tmp, ignore_errors=True)
-            return Prepared(plan_dir, summary, project)
+            return Prepared(plan_dir, self._with_config_notes(summary), project)
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
+
+    def _with_config_notes(self, summary: Summary) -> Summary:
+        """summary, saying which rulec.toml and pack commits this build used:
+        added per build, not cached, as an unreachable pack repository is
+        news of this build only."""
+        notes = [f"config: {self.config.path}"] if self.config.path else []
+        if self.config.disable:
+            notes.append(f"plugins disabled by the config: {', '.join(self.config.disable)}")
+        for p in self.packs:
+            notes.extend(p.notes())
+        summary.notes = [*notes, *summary.notes]
+        return summary
+
+    def explain(self, e: RuleError) -> list[str]:
+        """The rule diagnostics as lines, each rule pack's named."""
+        return packs.explain(e.diagnostics, self.packs)
 
     def _plan(self, go_version: str, project: workspace.Project, tmp: Path, final: Path, gomodcache: str) -> Summary:
         # The planning stages load textX, networkx and tree-sitter: imported
@@ -204,12 +236,14 @@ class Driver:
         from ruledsl.load import load_rules
 
         plugins = load_rules(self.rule_paths)  # raises RuleError
+        self.config.check_disable({p.name for p in plugins})
+        plugins = [p for p in plugins if p.name not in self.config.disable]
         graph = RuleGraph(plugins)
         project.copy(tmp)
         # Hook packages of the user's own are listed with the build's: the
         # application need not import them, rulec links them in.
         user_hooks = user_hook_packages(graph.rules())
-        res = resolve(graph, build := self._list(go_version, project.go_setup(tmp), user_hooks))
+        res = _without_excluded(resolve(graph, build := self._list(go_version, project.go_setup(tmp), user_hooks)), self.config)
         apps_own = set(build.packages)
         upgraded: list[str] = []
         if res.advice:
@@ -219,7 +253,7 @@ class Driver:
             upgraded = project.add_runtime(tmp, hooks, self.env, self.cwd)
             graph = RuleGraph(plugins)
             build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
-            res = _only_apps_modules(resolve(graph, build), build, apps_own)
+            res = _without_excluded(_only_apps_modules(resolve(graph, build), build, apps_own), self.config)
         if res.diagnostics:
             raise RuleError(res.diagnostics)
         copied = module_copies.in_module_cache(build, {a.package for a in res.advice}, gomodcache)
@@ -230,7 +264,7 @@ class Driver:
             copies = {m: module_copies.ensure_copy(m, module_copies.copies_root(cache_root())) for m in copied}
             project.replace_modules(tmp, copies, self.env, self.cwd)
             build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
-            res = _only_apps_modules(resolve(RuleGraph(plugins), build), build, apps_own)
+            res = _without_excluded(_only_apps_modules(resolve(RuleGraph(plugins), build), build, apps_own), self.config)
             described = module_copies.describe(copies, gomodcache)
         summary = write_plan(res, build, str(tmp), str(final), described)
         summary.upgraded = upgraded
@@ -289,17 +323,17 @@ def report(summary: Summary, verbose: bool, out=sys.stderr) -> None:
                 print(f"rulec:   inactive {rule}: {why}", file=out)
 
 
-def run(command: str, args: list[str], rule_paths: list[Path], verbose: bool) -> int:
+def run(command: str, args: list[str], rule_paths: list[Path], verbose: bool, config_path: Path | None = None) -> int:
     try:
-        driver = Driver(command, args, rule_paths, verbose)
+        driver = Driver(command, args, rule_paths, verbose, config_path)
         prepared = driver.prepare()
         argv, env = driver.go_command(prepared)
-    except (BuildError, GoListError, goargs.GoArgsError) as e:
+    except (BuildError, GoListError, goargs.GoArgsError, config.ConfigError, packs.PackError) as e:
         print(f"rulec: {e}", file=sys.stderr)
         return 2
     except RuleError as e:
-        for d in e.diagnostics:
-            print(d, file=sys.stderr)
+        for line in driver.explain(e):  # only prepare() raises RuleError
+            print(line, file=sys.stderr)
         print("rulec: the rules above cannot apply to this build; nothing was built", file=sys.stderr)
         return 2
     if verbose:
