@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from compiler.build import driver
-from compiler.golist import GoListError
+from compiler.golist import GoListError, go_env
 from ruledsl.diagnostics import Diagnostic, Pos, RuleError
 from ruledsl.model import Plugin, Rule
 
@@ -34,9 +34,9 @@ def writes_go(rule: Rule) -> bool:
 def typecheck(plugins: list[Plugin], rule_paths: list[Path], cwd: str) -> list[Diagnostic]:
     """Compile the packages the rules advise in the module at `cwd`; the
     compiler's errors about rule text, as diagnostics."""
-    if not any(writes_go(r) for p in plugins for r in p.rules):
-        return []
-    ids = {r.id for p in plugins for r in p.rules}
+    ids = {r.id for p in plugins for r in p.rules if writes_go(r)}
+    if not ids or go_env(["GOMOD"], cwd=cwd)["GOMOD"] in ("", os.devnull):
+        return []  # no Go text of the rules' own, or no module here to compile it in
     try:
         d = driver.Driver("build", ["./..."], rule_paths)
         d.cwd = cwd
