@@ -175,11 +175,16 @@ def _guard(advice: Advice, when: str) -> list[str]:
     called, so a span begun before the switch is ended; but a nil state
     means the before hook began nothing, and the after hook is skipped.
     """
-    if advice.state and when == "after":
+    if advice.state and when == "after" and _nilable(advice.before.decl.results[0].canonical):
         return ["\tif p0 == nil {", "\t\treturn", "\t}"]
     if switchable(advice) and (when == "before" or advice.before is None):
         return [f"\tif !{_switch_var(advice.rule.plugin)}.Load() {{", "\t\treturn", "\t}"]
     return []
+
+
+def _nilable(canonical: str) -> bool:
+    # A state of another type (a user hook's string) has no "began nothing" value.
+    return canonical == "any" or canonical.startswith(("*", "[]", "map[", "chan ", "func("))
 
 
 def _switch_var(plugin: str) -> str:
