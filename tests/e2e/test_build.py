@@ -102,8 +102,7 @@ def test_edited_rule_recompiles_only_its_targets(module: Path, tmp_path: Path) -
     nonce = uuid.uuid4().hex[:8]
     net_http.write_text(
         net_http.read_text()
-        + f"\nrule client_{nonce} {{\n    on call http.(*Transport).RoundTrip\n"
-        + "    before hooks.ClientBefore\n    after  hooks.ClientAfter\n}\n"
+        + f'\nrule client_{nonce} {{\n    on call http.(*Transport).RoundTrip\n    span "roundtrip {nonce}"\n}}\n'
     )
     proc = rulec("build", "-x", "-o", out, "./frontend", cwd=module, env=env)
     assert proc.returncode == 0, proc.stderr
