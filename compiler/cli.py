@@ -13,6 +13,7 @@ from compiler import config, packs
 from compiler.build import driver
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import BUILTIN_RULES, parse_all
+from ruledsl.model import Rule
 
 _GO_ARGS = {"ignore_unknown_options": True, "allow_interspersed_args": False}
 
@@ -202,10 +203,20 @@ def list_rules(paths: tuple[Path, ...]) -> None:
     for p in plugins:
         click.echo(f"{p.name}  ({p.target_label})  {p.file}")
         for r in p.rules:
-            hooks = ", ".join(f"{w} {h}" for w, h in (("before", r.before), ("after", r.after)) if h)
-            click.echo(f"    {r.name:<14} on {r.joinpoint.kind} {r.joinpoint.target}  →  {hooks}")
+            priority = f" (priority {r.priority})" if r.priority else ""
+            click.echo(f"    {r.name:<14} on {r.joinpoint.kind} {r.joinpoint.target}  →  {_advice_words(r)}{priority}")
     if diagnostics:
         sys.exit(1)
+
+
+def _advice_words(r: Rule) -> str:
+    words = [f"{w} {h}" for w, h in (("before", r.before), ("after", r.after)) if h]
+    if r.span:
+        words.append(f'span "{r.span.name}"' + (f" with {len(r.span.attributes)} attributes" if r.span.attributes else ""))
+    if r.entry:
+        words.append("at entry")
+    words += [f"add field {f.name} {f.type}" for f in r.fields]
+    return ", ".join(words)
 
 
 if __name__ == "__main__":
