@@ -327,3 +327,57 @@ def test_plain_go_build_is_unaffected(shop: Path, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     out = subprocess.run([str(tmp_path / "plain")], capture_output=True, text=True, timeout=60)
     assert out.stdout.splitlines()[-1] == "[]"  # no hook ran
+
+
+GJSON_MAIN = """package main
+
+import (
+	"fmt"
+
+	"github.com/tidwall/gjson"
+)
+
+const order = `{"id":"o-17","customer":{"name":"Ada"},"items":[{"sku":"book","qty":2},{"sku":"pen","qty":5}]}`
+
+func main() {
+	for _, path := range []string{"customer.name", "shipping.address"} {
+		fmt.Println(path, "=", gjson.Get(order, path))
+	}
+}
+"""
+
+GJSON_RULES = """plugin gjson
+
+import gjson "github.com/tidwall/gjson"
+
+target module "github.com/tidwall/gjson" version ">= v1.14.0"
+
+rule get {
+    on call gjson.Get
+    span "gjson.get"
+    attributes {
+        "gjson.path": arg.path,
+        "gjson.type": result.0.Type.String(),
+        "gjson.found": result.0.Exists(),
+        "gjson.raw": result.0.Raw,
+    }
+}
+"""
+
+
+def test_a_rule_on_a_third_party_module_from_the_proxy(tmp_path: Path, receiver: OtlpReceiver) -> None:
+    # gjson is built from rulec's copy of the module cache's: its methods as values.
+    root = write_module(tmp_path / "gj", "example.com/gj", {"main.go": GJSON_MAIN, "rules/gjson.gorule": GJSON_RULES})
+    for args in (["get", "github.com/tidwall/gjson@v1.18.0"], ["mod", "tidy"]):
+        assert go(*args, cwd=root).returncode == 0
+    assert rulec("check", "rules", cwd=root).returncode == 0
+    proc = rulec("build", "--rules", "rules", "-o", "gj", ".", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    run = Run(receiver)
+    out = subprocess.run([str(root / "gj")], env=run.env(), capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == ["customer.name = Ada", "shipping.address = "], out.stderr
+    spans = _named(run.spans(receiver.wait_for(lambda got: len(_named(run.spans(got), "gjson.get")) >= 2, timeout=30)), "gjson.get")
+    assert [s.attributes for s in spans] == [
+        {"gjson.path": "customer.name", "gjson.type": "String", "gjson.found": True, "gjson.raw": '"Ada"'},
+        {"gjson.path": "shipping.address", "gjson.type": "Null", "gjson.found": False, "gjson.raw": ""},
+    ]
