@@ -130,8 +130,6 @@ def plan(args: tuple[str, ...]) -> None:
     except Exception as e:  # noqa: BLE001 — every failure is reported, never a traceback
         click.echo(f"rulec: {e}", err=True)
         sys.exit(2)
-    for note in summary.notes:
-        click.echo(f"note: {note}")
     if not summary.packages:
         click.echo("no package of this build gets advice")
     else:
@@ -140,6 +138,10 @@ def plan(args: tuple[str, ...]) -> None:
         click.echo(pkg)
         for f in funcs:
             click.echo(f"    {f}")
+    if summary.notes:
+        click.echo("")
+    for note in summary.notes:
+        click.echo(f"note: {note}")
     if summary.upgraded:
         click.echo("\nmodules the runtime raises in this build:")
         for line in summary.upgraded:
