@@ -23,10 +23,12 @@ _DUMP_MAX_LINES = 200
 class OtlpReceiver:
     """Collects spans and metric points sent over OTLP; the OS picks ports given as 0 at start()."""
 
-    def __init__(self, http_port: int = 0, grpc_port: int = 0) -> None:
+    def __init__(
+        self, http_port: int = 0, grpc_port: int = 0, stores: Stores | None = None
+    ) -> None:
         self.http_port = http_port
         self.grpc_port = grpc_port
-        self._stores = Stores()
+        self._stores = stores or Stores()
         self._http: OtlpHttpServer | None = None
         self._http_thread: threading.Thread | None = None
         self._grpc: grpc.Server | None = None

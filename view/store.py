@@ -15,18 +15,27 @@ T = TypeVar("T")
 
 
 class Store(Generic[T]):
-    """Append-only list of one signal's records that callers can wait on."""
+    """Append-only list of one signal's records that callers can wait on.
 
-    def __init__(self) -> None:
+    With a sink, each received batch goes to the sink instead and the list
+    stays empty: a long-running `rulec view` must not grow in memory.
+    """
+
+    def __init__(self, sink: Callable[[list[T]], None] | None = None) -> None:
         self._cond = threading.Condition()
+        self._sink = sink
         self._items: list[T] = []
         self._malformed = 0
         # Bumped on every change so waiters never miss an update between checks.
         self._version = 0
 
     def add(self, items: Iterable[T]) -> None:
+        batch = list(items)
+        if self._sink is not None:
+            self._sink(batch)
+            batch = []
         with self._cond:
-            self._items.extend(items)
+            self._items.extend(batch)
             self._version += 1
             self._cond.notify_all()
 
@@ -74,6 +83,15 @@ class Stores:
 
     spans: Store[Span] = field(default_factory=Store)
     metrics: Store[MetricPoint] = field(default_factory=Store)
+
+    @classmethod
+    def forwarding(
+        cls,
+        spans: Callable[[list[Span]], None],
+        metrics: Callable[[list[MetricPoint]], None],
+    ) -> Stores:
+        """Stores that hand every batch to these sinks and keep nothing in memory."""
+        return cls(Store(spans), Store(metrics))
 
     def clear(self) -> None:
         self.spans.clear()
