@@ -1,0 +1,216 @@
+"""The console's queries: one SQL statement each against view/db.py's tables,
+answered as JSON-ready dicts and lists.
+
+Every function takes a reader connection (`ViewDb.reader()`) and a time window
+[since_ns, until_ns) on span start. Durations are in nanoseconds; latency
+percentiles use `quantile_cont` (linear interpolation between closest ranks).
+"Requests" are a service's SERVER and CONSUMER spans, its entry points; a span
+is an error when its status is ERROR.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+
+MINUTE_NS = 60_000_000_000
+_ENTRY = "kind IN ('SERVER', 'CONSUMER')"
+
+
+def _red(count_as: str = "requests") -> str:
+    """Rate, errors, duration: the columns every grouped answer shares."""
+    return f"""count(*) AS {count_as},
+    count(*) FILTER (WHERE status = 'ERROR') AS errors,
+    avg(duration_ns) AS avg_ns,
+    quantile_cont(duration_ns, 0.99) AS p99_ns"""
+
+
+def overview(con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int) -> dict[str, Any]:
+    """Per service: RED of its requests and its instance count, plus a per-minute series."""
+    rows = _dicts(
+        con,
+        f"""
+        SELECT service, start_ns // {MINUTE_NS} * {MINUTE_NS} AS minute_ns, grouping(minute_ns) = 1 AS total,
+            {_red()}, count(DISTINCT instance) AS instances
+        FROM spans
+        WHERE {_ENTRY} AND start_ns >= $since AND start_ns < $until
+        GROUP BY GROUPING SETS ((service), (service, minute_ns))
+        ORDER BY service, minute_ns NULLS FIRST
+        """,
+        {"since": since_ns, "until": until_ns},
+    )
+    services = [{k: v for k, v in r.items() if k not in ("minute_ns", "total")} for r in rows if r["total"]]
+    series = [{k: v for k, v in r.items() if k not in ("total", "instances")} for r in rows if not r["total"]]
+    return {"services": services, "series": series}
+
+
+def endpoints(con: duckdb.DuckDBPyConnection, service: str, since_ns: int, until_ns: int) -> list[dict[str, Any]]:
+    """RED per route or RPC method of one service's requests, busiest first."""
+    return _dicts(
+        con,
+        f"""
+        SELECT endpoint, {_red()}
+        FROM spans
+        WHERE service = $service AND {_ENTRY} AND start_ns >= $since AND start_ns < $until
+        GROUP BY endpoint
+        ORDER BY requests DESC, endpoint
+        """,
+        {"service": service, "since": since_ns, "until": until_ns},
+    )
+
+
+def dependencies(con: duckdb.DuckDBPyConnection, service: str, since_ns: int, until_ns: int) -> list[dict[str, Any]]:
+    """RED per downstream (database, RPC service or host) of one service's client spans."""
+    return _dicts(
+        con,
+        f"""
+        SELECT peer, any_value(db_system) AS db_system, any_value(rpc_service) AS rpc_service,
+            any_value(server_address) AS server_address, {_red()}
+        FROM spans
+        WHERE service = $service AND kind IN ('CLIENT', 'PRODUCER') AND peer IS NOT NULL
+            AND start_ns >= $since AND start_ns < $until
+        GROUP BY peer
+        ORDER BY requests DESC, peer
+        """,
+        {"service": service, "since": since_ns, "until": until_ns},
+    )
+
+
+def topology(con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int) -> list[dict[str, Any]]:
+    """Edges with call count, error rate and average latency, measured on the caller's
+    client spans: to a service when a SERVER child span in another service answered,
+    else to the client span's peer (database, cache, uninstrumented host)."""
+    return _dicts(
+        con,
+        """
+        WITH calls AS (
+            SELECT c.service AS source, c.status, c.duration_ns,
+                coalesce(s.service, c.peer) AS target,
+                CASE WHEN s.service IS NOT NULL THEN 'service'
+                     WHEN c.db_system IS NOT NULL THEN 'database'
+                     ELSE 'peer' END AS target_kind
+            FROM spans c
+            LEFT JOIN spans s ON s.trace_id = c.trace_id AND s.parent_span_id = c.span_id
+                AND s.kind IN ('SERVER', 'CONSUMER') AND s.service <> c.service
+            WHERE c.kind IN ('CLIENT', 'PRODUCER') AND c.start_ns >= $since AND c.start_ns < $until
+        )
+        SELECT source, target, target_kind, count(*) AS calls,
+            count(*) FILTER (WHERE status = 'ERROR') / count(*) AS error_rate,
+            avg(duration_ns) AS avg_ns
+        FROM calls
+        WHERE target IS NOT NULL
+        GROUP BY source, target, target_kind
+        ORDER BY source, target
+        """,
+        {"since": since_ns, "until": until_ns},
+    )
+
+
+def traces(
+    con: duckdb.DuckDBPyConnection,
+    since_ns: int,
+    until_ns: int,
+    service: str | None = None,
+    endpoint: str | None = None,
+    status: str | None = None,
+    min_duration_ns: int = 0,
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """Requests matching the filters, newest first, each with its trace's span count.
+
+    `status` is "error" or "ok" (anything but ERROR); None means both.
+    """
+    return _dicts(
+        con,
+        f"""
+        WITH hits AS (
+            SELECT trace_id, span_id, service, endpoint, name, start_ns, duration_ns, status, http_status
+            FROM spans
+            WHERE {_ENTRY} AND start_ns >= $since AND start_ns < $until
+                AND ($service IS NULL OR service = $service)
+                AND ($endpoint IS NULL OR endpoint = $endpoint)
+                AND ($status IS NULL OR (status = 'ERROR') = ($status = 'error'))
+                AND duration_ns >= $min_duration
+            ORDER BY start_ns DESC
+            LIMIT $limit
+        )
+        SELECT hits.*, (SELECT count(*) FROM spans t WHERE t.trace_id = hits.trace_id) AS spans
+        FROM hits
+        ORDER BY start_ns DESC
+        """,
+        {
+            "since": since_ns,
+            "until": until_ns,
+            "service": service,
+            "endpoint": endpoint,
+            "status": status,
+            "min_duration": min_duration_ns,
+            "limit": limit,
+        },
+    )
+
+
+def trace(con: duckdb.DuckDBPyConnection, trace_id: str) -> list[dict[str, Any]]:
+    """Every span of one trace in start order, attributes, events and resource included."""
+    rows = _dicts(
+        con,
+        """
+        SELECT trace_id, span_id, parent_span_id, service, instance, name, kind, start_ns, duration_ns,
+            status, status_message, endpoint, error_type, scope, attributes, events, resource
+        FROM spans
+        WHERE trace_id = $trace_id
+        ORDER BY start_ns, span_id
+        """,
+        {"trace_id": trace_id},
+    )
+    for row in rows:
+        for key in ("attributes", "events", "resource"):
+            row[key] = json.loads(row[key])
+    return rows
+
+
+def db_statements(
+    con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
+) -> list[dict[str, Any]]:
+    """Per normalised statement: count, errors, avg and p99, the three slowest traces."""
+    return _dicts(
+        con,
+        f"""
+        SELECT db_system, db_statement AS statement, {_red("calls")},
+            max_by(trace_id, duration_ns, 3) AS slowest_trace_ids
+        FROM spans
+        WHERE db_statement IS NOT NULL AND start_ns >= $since AND start_ns < $until
+            AND ($service IS NULL OR service = $service)
+        GROUP BY db_system, db_statement
+        ORDER BY calls * avg_ns DESC, statement
+        """,
+        {"since": since_ns, "until": until_ns, "service": service},
+    )
+
+
+def errors(
+    con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
+) -> list[dict[str, Any]]:
+    """Error spans grouped by service, error type and endpoint, most frequent first,
+    with the latest trace as an example."""
+    return _dicts(
+        con,
+        """
+        SELECT service, coalesce(error_type, status_message, 'unknown') AS error_type, endpoint, kind,
+            count(*) AS count, max_by(trace_id, start_ns) AS latest_trace_id
+        FROM spans
+        WHERE status = 'ERROR' AND start_ns >= $since AND start_ns < $until
+            AND ($service IS NULL OR service = $service)
+        GROUP BY ALL
+        ORDER BY count DESC, service, error_type, endpoint
+        """,
+        {"since": since_ns, "until": until_ns, "service": service},
+    )
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
