@@ -211,6 +211,33 @@ def list_rules(paths: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
+class _Duration(click.ParamType):
+    name = "duration"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        from view.duration import parse_duration
+
+        try:
+            return value if isinstance(value, float) else parse_duration(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@main.command("view")
+@click.option("--port", type=int, default=4320, show_default=True, help="Console and JSON API port, on 127.0.0.1 (0: any free port).")
+@click.option("--otlp-http-port", type=int, default=4318, show_default=True, help="OTLP/HTTP receiver port.")
+@click.option("--otlp-grpc-port", type=int, default=4317, show_default=True, help="OTLP/gRPC receiver port.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Store directory  [default: $XDG_DATA_HOME/rulec/view or ~/.local/share/rulec/view]")
+@click.option("--retention", type=_Duration(), default="24h", show_default=True, help="Delete spans and metric points older than this.")
+def view_command(port: int, otlp_http_port: int, otlp_grpc_port: int, data_dir: Path | None, retention: float) -> None:
+    """Receive OTLP, store it, serve the console on 127.0.0.1."""
+    # Imported here: duckdb and grpc are not worth loading for `rulec build`.
+    from view import app
+
+    sys.exit(app.run(data_dir or app.default_data_dir(), retention, port, otlp_http_port, otlp_grpc_port))
+
+
 def _advice_words(r: Rule) -> str:
     words = [f"{w} {h}" for w, h in (("before", r.before), ("after", r.after)) if h]
     if r.span:

@@ -1,0 +1,157 @@
+"""The console's JSON API over view/queries.py, on a loopback HTTP server.
+
+Every `/api/...` endpoint takes its parameters from the query string and
+answers JSON. Time windows: `since_ns` and `until_ns` (Unix nanoseconds), or
+`last` (a duration such as 15m) ending now; the default is the last hour.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+
+from view import queries
+from view.db import ViewDb
+from view.duration import parse_duration
+
+HOST = "127.0.0.1"
+_DEFAULT_WINDOW_S = 3600.0
+
+
+class _BadRequest(Exception):
+    pass
+
+
+class _Params:
+    """One request's query string, with the typed readers the endpoints need."""
+
+    def __init__(self, query: str) -> None:
+        self._values = {k: v[-1] for k, v in parse_qs(query).items()}
+
+    def text(self, name: str) -> str | None:
+        return self._values.get(name) or None
+
+    def required(self, name: str) -> str:
+        value = self.text(name)
+        if value is None:
+            raise _BadRequest(f"missing parameter {name!r}")
+        return value
+
+    def int(self, name: str, default: int) -> int:
+        value = self.text(name)
+        if value is None:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise _BadRequest(f"parameter {name!r} must be an integer, not {value!r}") from None
+
+    def window(self) -> tuple[int, int]:
+        until = self.int("until_ns", time.time_ns())
+        last = self.text("last")
+        try:
+            span_s = parse_duration(last) if last else _DEFAULT_WINDOW_S
+        except ValueError as exc:
+            raise _BadRequest(str(exc)) from None
+        return self.int("since_ns", until - int(span_s * 1e9)), until
+
+
+_Endpoint = Callable[[duckdb.DuckDBPyConnection, _Params], Any]
+
+
+def _traces(con: duckdb.DuckDBPyConnection, p: _Params) -> Any:
+    status = p.text("status")
+    if status not in (None, "error", "ok"):
+        raise _BadRequest("status must be 'error' or 'ok'")
+    return queries.traces(
+        con,
+        *p.window(),
+        service=p.text("service"),
+        endpoint=p.text("endpoint"),
+        status=status,
+        min_duration_ns=p.int("min_duration_ns", 0),
+        limit=p.int("limit", 100),
+    )
+
+
+ENDPOINTS: dict[str, tuple[str, _Endpoint]] = {
+    "/api/overview": ("per service RED, instances, per-minute series", lambda c, p: queries.overview(c, *p.window())),
+    "/api/endpoints": ("?service= RED per route / RPC method", lambda c, p: queries.endpoints(c, p.required("service"), *p.window())),
+    "/api/dependencies": (
+        "?service= RED per downstream",
+        lambda c, p: queries.dependencies(c, p.required("service"), *p.window()),
+    ),
+    "/api/topology": ("service and database edges", lambda c, p: queries.topology(c, *p.window())),
+    "/api/traces": ("?service=&endpoint=&status=error|ok&min_duration_ns=&limit= requests", _traces),
+    "/api/trace": ("?trace_id= every span of a trace", lambda c, p: queries.trace(c, p.required("trace_id"))),
+    "/api/db_statements": ("[?service=] per normalised statement", lambda c, p: queries.db_statements(c, *p.window(), p.text("service"))),
+    "/api/errors": ("[?service=] per error type and endpoint", lambda c, p: queries.errors(c, *p.window(), p.text("service"))),
+}
+
+
+def _index_page() -> bytes:
+    items = "\n".join(f"<li><a href='{path}'><code>{path}</code></a> {doc}</li>" for path, (doc, _) in ENDPOINTS.items())
+    return (
+        "<!doctype html><meta charset=utf-8><title>rulec view</title>"
+        "<h1>rulec view</h1><p>The console is not built yet. JSON API (time window: "
+        "<code>since_ns</code>/<code>until_ns</code> or <code>last=15m</code>, default last hour):</p>"
+        f"<ul>{items}</ul>"
+    ).encode()
+
+
+class ApiServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int, db: ViewDb) -> None:
+        self.db = db
+        super().__init__((HOST, port), _Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.server_address[1]}/"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: ApiServer
+
+    def log_message(self, fmt: str, *args: object) -> None:
+        """Quiet: the console polls, a line per request would drown the output."""
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == "/":
+            self._send(HTTPStatus.OK, "text/html; charset=utf-8", _index_page())
+            return
+        entry = ENDPOINTS.get(url.path)
+        if entry is None:
+            self._json(HTTPStatus.NOT_FOUND, {"error": f"no such endpoint {url.path!r}", "endpoints": list(ENDPOINTS)})
+            return
+        con = self.server.db.reader()
+        try:
+            self._json(HTTPStatus.OK, entry[1](con, _Params(url.query)))
+        except _BadRequest as exc:
+            self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
+        except duckdb.Error as exc:
+            print(f"rulec view: {url.path}: {exc}", file=sys.stderr)
+            self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": str(exc)})
+        finally:
+            con.close()
+
+    def _json(self, status: HTTPStatus, body: Any) -> None:
+        self._send(status, "application/json", json.dumps(body).encode())
+
+    def _send(self, status: HTTPStatus, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)

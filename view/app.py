@@ -1,0 +1,92 @@
+"""`rulec view`: OTLP receiver -> DuckDB store -> JSON API, in one process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Self
+
+import duckdb
+
+from view.api import ApiServer
+from view.db import ViewDb
+from view.receiver import OtlpReceiver
+from view.store import Stores
+
+
+def default_data_dir() -> Path:
+    """$XDG_DATA_HOME/rulec/view, else ~/.local/share/rulec/view: data, not a cache."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "rulec" / "view"
+
+
+class ViewApp:
+    """The three parts wired together; ports given as 0 are chosen by the OS at start()."""
+
+    def __init__(self, data_dir: Path, retention_s: float, port: int = 0, http_port: int = 0, grpc_port: int = 0) -> None:
+        self.db = ViewDb(data_dir, retention_s)
+        self.receiver = OtlpReceiver(http_port, grpc_port, Stores.forwarding(self.db.add_spans, self.db.add_metrics))
+        self._port = port
+        self.api: ApiServer | None = None
+        self._api_thread: threading.Thread | None = None
+
+    def start(self) -> Self:
+        try:
+            self.receiver.start()
+            self.api = ApiServer(self._port, self.db)
+        except OSError:
+            self.receiver.stop()
+            self.db.close()
+            raise
+        self._api_thread = threading.Thread(target=self.api.serve_forever, kwargs={"poll_interval": 0.05}, name="view-api", daemon=True)
+        self._api_thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop receiving first, so the store's final flush holds everything accepted."""
+        self.receiver.stop()
+        if self.api is not None:
+            self.api.shutdown()
+            self.api.server_close()
+        if self._api_thread is not None:
+            self._api_thread.join()
+        self.db.close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port: int) -> int:
+    """Serve until SIGINT or SIGTERM; the exit status."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        app = ViewApp(data_dir, retention_s, port, http_port, grpc_port).start()
+    except (OSError, duckdb.Error) as exc:
+        # duckdb.Error: most often another `rulec view` holds the same --data.
+        print(f"rulec view: {exc}", file=sys.stderr)
+        return 1
+    assert app.api is not None
+    print(f"rulec view: console  {app.api.url}", flush=True)
+    print(f"rulec view: OTLP/HTTP {app.receiver.http_endpoint}  OTLP/gRPC {app.receiver.grpc_endpoint}", flush=True)
+    print(f"rulec view: data in {app.db.path}", flush=True)
+    try:
+        # A timed wait, so the main thread wakes up to run the signal handler.
+        while not stop.wait(0.5):
+            pass
+    finally:
+        app.stop()
+    print("rulec view: stopped, store flushed", flush=True)
+    return 0
