@@ -3,67 +3,18 @@ on SIGTERM, and data kept across a restart and across SIGKILL."""
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import signal
 import subprocess
-import sys
 import time
-import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from support.gomod import ROOT as REPO_ROOT
+from support.gomod import RULEC
+from support.viewproc import View, rulec_view
 from traffic import export_request, shop_traffic
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
-
-@dataclass(frozen=True)
-class View:
-    proc: subprocess.Popen[str]
-    console: str
-    otlp_http: str
-
-    def api(self, path: str) -> tuple[int, Any]:
-        try:
-            with urllib.request.urlopen(self.console + path.lstrip("/"), timeout=10) as resp:
-                return resp.status, json.load(resp)
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.load(exc)
-
-    def send(self, body: bytes) -> int:
-        req = urllib.request.Request(self.otlp_http + "/v1/traces", data=body, headers={"Content-Type": "application/x-protobuf"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status
-
-
-@contextmanager
-def rulec_view(data: Path, *extra: str) -> Iterator[View]:
-    args = ["view", "--port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0", "--data", str(data), *extra]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "compiler.cli", *args],
-        cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        banner = "".join(proc.stdout.readline() for _ in range(3))
-        console = re.search(r"console\s+(http://127\.0\.0\.1:\d+/)", banner)
-        otlp = re.search(r"OTLP/HTTP (http://127\.0\.0\.1:\d+)", banner)
-        assert console and otlp, banner
-        yield View(proc, console.group(1), otlp.group(1))
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
 
 
 def _requests(view: View) -> dict[str, int]:
@@ -109,7 +60,7 @@ def test_sigkill_loses_at_most_the_last_second(tmp_path: Path) -> None:
 def test_second_view_on_the_same_data_fails_cleanly(tmp_path: Path) -> None:
     with rulec_view(tmp_path):
         proc = subprocess.run(
-            [sys.executable, "-m", "compiler.cli", "view", "--port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0",
+            [*RULEC, "view", "--port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0",
              "--data", str(tmp_path)],
             cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True, timeout=30,
         )  # fmt: skip
@@ -120,7 +71,7 @@ def test_second_view_on_the_same_data_fails_cleanly(tmp_path: Path) -> None:
 @pytest.mark.parametrize("bad", ["0", "soon", "-5m"])
 def test_bad_retention_is_refused(tmp_path: Path, bad: str) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "compiler.cli", "view", "--retention", bad, "--data", str(tmp_path)],
+        [*RULEC, "view", "--retention", bad, "--data", str(tmp_path)],
         cwd=REPO_ROOT, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert proc.returncode == 2 and "--retention" in proc.stderr
