@@ -15,6 +15,7 @@ Readers never share the writer's connection: `reader()` hands out a cursor
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import time
 from pathlib import Path
@@ -94,7 +95,8 @@ class ViewDb:
         self._flushed = threading.Condition()
         self._enqueued = 0
         self._written = 0
-        self._error: BaseException | None = None
+        # Batches DuckDB refused; reported on stderr, counted for tests.
+        self.dropped_batches = 0
         # A tenth of the retention, so a tiny test retention is enforced promptly.
         self._prune_every = min(60.0, retention_s / 10)
         self._thread = threading.Thread(target=self._run, name="view-db-writer", daemon=True)
@@ -115,10 +117,8 @@ class ViewDb:
         """Wait until everything enqueued so far is committed."""
         with self._flushed:
             target = self._enqueued
-            if not self._flushed.wait_for(lambda: self._written >= target or self._error is not None, timeout):
+            if not self._flushed.wait_for(lambda: self._written >= target, timeout):
                 raise TimeoutError("view store did not flush in time")
-        if self._error is not None:
-            raise RuntimeError("view store writer failed") from self._error
 
     def close(self) -> None:
         """Commit what is queued, checkpoint, close."""
@@ -140,16 +140,13 @@ class ViewDb:
         last_prune = 0.0
         while True:
             stopping = self._stop.wait(FLUSH_SECONDS)
-            try:
-                self._write_queued()
-                if time.monotonic() - last_prune >= self._prune_every:
+            self._write_queued()
+            if time.monotonic() - last_prune >= self._prune_every:
+                try:
                     self._prune()
-                    last_prune = time.monotonic()
-            except duckdb.Error as exc:
-                # Keep serving: one bad batch must not stop later ones from being stored.
-                with self._flushed:
-                    self._error = exc
-                    self._flushed.notify_all()
+                except duckdb.Error as exc:
+                    print(f"rulec view: retention: {exc}", file=sys.stderr)
+                last_prune = time.monotonic()
             if stopping:
                 return
 
@@ -162,20 +159,30 @@ class ViewDb:
                 break
         if not batches:
             return
+        try:
+            self._commit(batches)
+        except duckdb.Error:
+            # One request's bad batch must not take the others down: retry alone.
+            for batch in batches:
+                try:
+                    self._commit([batch])
+                except duckdb.Error as exc:
+                    self.dropped_batches += 1
+                    print(f"rulec view: dropped {len(batch[1])} {batch[0]} row(s): {exc}", file=sys.stderr)
+        with self._flushed:
+            self._written += len(batches)
+            self._flushed.notify_all()
+
+    def _commit(self, batches: list[tuple[str, list[tuple[object, ...]]]]) -> None:
         cur = self._writer
         cur.begin()
         try:
             for table, rows in batches:
-                columns = SPAN_COLUMNS if table == "spans" else METRIC_COLUMNS
-                _insert(cur, table, columns, rows)
+                _insert(cur, table, SPAN_COLUMNS if table == "spans" else METRIC_COLUMNS, rows)
             cur.commit()
         except duckdb.Error:
             cur.rollback()
             raise
-        finally:
-            with self._flushed:
-                self._written += len(batches)
-                self._flushed.notify_all()
 
     def _prune(self) -> None:
         cutoff = time.time_ns() - int(self.retention_s * 1e9)

@@ -26,6 +26,9 @@ METRIC_COLUMNS = (
     "value", "count", "sum", "temporality", "attributes", "resource",
 )  # fmt: skip
 
+# OTLP times and counts are uint64; BIGINT columns stop at 2**63 - 1.
+_INT64_MAX = 2**63 - 1
+
 _STRING = re.compile(r"'(?:[^']|'')*'")
 _NUMBER = re.compile(r"\b\d+(?:\.\d+)?\b")
 _IN_LIST = re.compile(r"\(\s*\?(?:\s*,\s*\?)+\s*\)")
@@ -60,14 +63,14 @@ def span_row(span: Span) -> tuple[Any, ...]:
         _text(span.resource.get("service.instance.id")),
         span.name,
         span.kind,
-        span.start_ns,
-        max(span.duration_ns, 0),
+        min(span.start_ns, _INT64_MAX),
+        min(max(span.duration_ns, 0), _INT64_MAX),
         span.status_code,
         span.status_message or None,
         endpoint,
         route,
         _text(a.get("http.request.method") or a.get("http.method")),
-        _int(a.get("http.response.status_code") or a.get("http.status_code")),
+        _status_code(a.get("http.response.status_code") or a.get("http.status_code")),
         rpc_service,
         rpc_method,
         db_system,
@@ -89,10 +92,10 @@ def metric_row(point: MetricPoint) -> tuple[Any, ...]:
         point.name,
         point.kind,
         point.unit,
-        point.time_unix_nano,
-        point.start_time_unix_nano,
+        min(point.time_unix_nano, _INT64_MAX),
+        min(point.start_time_unix_nano, _INT64_MAX),
         None if point.value is None else float(point.value),
-        point.count,
+        None if point.count is None else min(point.count, _INT64_MAX),
         point.sum,
         point.temporality,
         to_json(point.attributes),
@@ -131,5 +134,7 @@ def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+def _status_code(value: Any) -> int | None:
+    """An HTTP status as INTEGER; anything else an SDK might send is left out."""
+    valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1000
+    return value if valid else None

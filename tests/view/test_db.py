@@ -15,7 +15,9 @@ from traffic import Spec, export_request, p99, shop_traffic
 
 from view import queries
 from view.app import ViewApp
+from view.db import ViewDb
 from view.rows import normalise_statement
+from view.spans import Span
 
 TRAFFIC = shop_traffic(40)
 # Wide enough for every span, narrow enough to rule out the epoch.
@@ -213,3 +215,34 @@ def test_retention_deletes_old_rows(tmp_path: Path) -> None:
 )
 def test_normalise_statement(text: str, normal: str) -> None:
     assert normalise_statement(text) == normal
+
+
+def test_out_of_range_numbers_are_clamped_not_refused(app: ViewApp) -> None:
+    """uint64 times and a nonsense status code still fit their columns."""
+    spec = shop_traffic(1, seed=5)[0]
+    request = export_request([spec])
+    pb = request.resource_spans[0].scope_spans[0].spans[0]
+    pb.end_time_unix_nano = 2**64 - 1
+    pb.attributes[2].value.int_value = 2**40  # http.response.status_code
+    assert post(app.receiver, request.SerializeToString())[0] == 200
+    app.db.flush()
+    con = app.db.reader()
+    assert con.execute("SELECT duration_ns, http_status FROM spans").fetchall() == [(2**63 - 1, None)]
+    con.close()
+    assert app.db.dropped_batches == 0
+
+
+def test_a_refused_batch_does_not_take_others_down(tmp_path: Path) -> None:
+    db = ViewDb(tmp_path, retention_s=86400)
+    try:
+        good = [Span(trace_id="ab" * 16, span_id="cd" * 8, name="ok", start_ns=time.time_ns())]
+        db.add_spans(good)
+        db.add_spans([Span(trace_id=None, span_id="ef" * 8, name="bad")])  # type: ignore[arg-type]  # NOT NULL
+        db.add_spans(good)
+        db.flush()
+        con = db.reader()
+        assert con.execute("SELECT count(*) FROM spans").fetchone() == (2,)
+        con.close()
+        assert db.dropped_batches == 1
+    finally:
+        db.close()
