@@ -24,6 +24,7 @@ from view.duration import parse_duration
 
 HOST = "127.0.0.1"
 _DEFAULT_WINDOW_S = 3600.0
+_MAX_LIMIT = 10_000
 
 
 class _BadRequest(Exception):
@@ -54,6 +55,12 @@ class _Params:
         except ValueError:
             raise _BadRequest(f"parameter {name!r} must be an integer, not {value!r}") from None
 
+    def limit(self) -> int:
+        value = self.int("limit", 100)
+        if not 1 <= value <= _MAX_LIMIT:
+            raise _BadRequest(f"limit must be between 1 and {_MAX_LIMIT}")
+        return value
+
     def window(self) -> tuple[int, int]:
         until = self.int("until_ns", time.time_ns())
         last = self.text("last")
@@ -78,7 +85,7 @@ def _traces(con: duckdb.DuckDBPyConnection, p: _Params) -> Any:
         endpoint=p.text("endpoint"),
         status=status,
         min_duration_ns=p.int("min_duration_ns", 0),
-        limit=p.int("limit", 100),
+        limit=p.limit(),
     )
 
 
@@ -94,6 +101,10 @@ ENDPOINTS: dict[str, tuple[str, _Endpoint]] = {
     "/api/trace": ("?trace_id= every span of a trace", lambda c, p: queries.trace(c, p.required("trace_id"))),
     "/api/db_statements": ("[?service=] per normalised statement", lambda c, p: queries.db_statements(c, *p.window(), p.text("service"))),
     "/api/errors": ("[?service=] per error type and endpoint", lambda c, p: queries.errors(c, *p.window(), p.text("service"))),
+    "/api/instances": (
+        "[?service=] latest runtime metrics per instance",
+        lambda c, p: queries.instances(c, *p.window(), p.text("service")),
+    ),
 }
 
 

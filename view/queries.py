@@ -210,6 +210,26 @@ def errors(
     )
 
 
+def instances(
+    con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
+) -> list[dict[str, Any]]:
+    """Per instance and sum or gauge metric (the Go runtime's goroutines, heap, GC...):
+    the latest value, when it was taken and how many points arrived."""
+    return _dicts(
+        con,
+        """
+        SELECT service, instance, name, any_value(unit) AS unit, arg_max(value, time_ns) AS latest,
+            max(time_ns) AS latest_ns, count(*) AS points
+        FROM metric_points
+        WHERE value IS NOT NULL AND time_ns >= $since AND time_ns < $until
+            AND ($service IS NULL OR service = $service)
+        GROUP BY service, instance, name
+        ORDER BY service, instance NULLS FIRST, name
+        """,
+        {"since": since_ns, "until": until_ns, "service": service},
+    )
+
+
 def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     cur = con.execute(sql, params)
     names = [d[0] for d in cur.description]

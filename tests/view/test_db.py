@@ -10,7 +10,7 @@ from pathlib import Path
 import grpc
 import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
-from otlp_client import make_metrics_request, post
+from otlp_client import TIME_NS, make_metrics_request, post
 from traffic import Spec, export_request, p99, shop_traffic
 
 from view import queries
@@ -156,17 +156,27 @@ def test_window_excludes_older_spans(loaded: ViewApp) -> None:
     }
 
 
-def test_metric_points_stored(app: ViewApp) -> None:
-    status, _, _ = post(app.receiver, make_metrics_request().SerializeToString(), path="/v1/metrics")
-    assert status == 200
-    app.db.flush()
-    con = app.db.reader()
-    rows = con.execute("SELECT name, kind, service, value, count, sum FROM metric_points ORDER BY name").fetchall()
-    con.close()
-    assert rows == [
-        ("app.pool.utilization", "gauge", "backend", 0.25, None, None),
-        ("app.requests", "sum", "backend", 7.0, None, None),
-        ("http.server.request.duration", "histogram", "backend", None, 3, 0.75),
+def test_metric_points_stored_and_latest_per_instance(tmp_path: Path) -> None:
+    # The sample request's points are from 2023: a retention long enough to keep them.
+    with ViewApp(tmp_path, retention_s=10**11) as app:
+        for service in ("backend", "frontend"):
+            status, _, _ = post(app.receiver, make_metrics_request(service).SerializeToString(), path="/v1/metrics")
+            assert status == 200
+        app.db.flush()
+        con = app.db.reader()
+        try:
+            rows = con.execute("SELECT name, kind, service, value, count, sum FROM metric_points WHERE service = 'backend' ORDER BY name")
+            assert rows.fetchall() == [
+                ("app.pool.utilization", "gauge", "backend", 0.25, None, None),
+                ("app.requests", "sum", "backend", 7.0, None, None),
+                ("http.server.request.duration", "histogram", "backend", None, 3, 0.75),
+            ]
+            got = queries.instances(con, 0, 2**62, service="frontend")
+        finally:
+            con.close()
+    assert [(r["name"], r["latest"], r["latest_ns"], r["points"]) for r in got] == [
+        ("app.pool.utilization", 0.25, TIME_NS, 1),
+        ("app.requests", 7.0, TIME_NS, 1),
     ]
 
 

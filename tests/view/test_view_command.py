@@ -39,6 +39,8 @@ def test_api_answers_and_sigterm_flushes(tmp_path: Path) -> None:
         assert view.api("/api/endpoints")[0] == 400  # service is required
         assert view.api("/api/nope")[0] == 404
         assert view.api("/api/traces?status=maybe")[0] == 400
+        assert view.api("/api/traces?limit=-1")[0] == 400
+        assert view.api("/api/overview?last=soon")[0] == 400
         assert "stopped, store flushed" in _stop(view)
     # Sent just before SIGTERM, yet stored: the stop flushes.
     with rulec_view(tmp_path) as view:
