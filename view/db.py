@@ -114,7 +114,7 @@ class ViewDb:
             return self._root.cursor()
 
     def flush(self, timeout: float = 10) -> None:
-        """Wait until everything enqueued so far is committed."""
+        """Wait until everything enqueued so far is committed (or dropped, see `dropped_batches`)."""
         with self._flushed:
             target = self._enqueued
             if not self._flushed.wait_for(lambda: self._written >= target, timeout):
