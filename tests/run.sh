@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs rulec with its test tools, then runs every check.
-# Works on a fresh machine with Go and Python 3.11+ (what .ci/run provides).
+# Works on a fresh machine with Go and Python 3.11+ (what .ci/run provides),
+# plus Node.js 20 with npm for the console build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,8 @@ export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 # The real servers plugin tests talk to (Debian packages; started by the tests).
 bash tests/services/install.sh
+# The console's chart and graph libraries, from the pinned npm packages.
+bash view/console/build.sh
 
 echo "== lint"
 ruff check .

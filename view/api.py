@@ -21,6 +21,7 @@ import duckdb
 from view import queries
 from view.db import ViewDb
 from view.duration import parse_duration
+from view.static import static_file
 
 HOST = "127.0.0.1"
 _DEFAULT_WINDOW_S = 3600.0
@@ -108,16 +109,6 @@ ENDPOINTS: dict[str, tuple[str, _Endpoint]] = {
 }
 
 
-def _index_page() -> bytes:
-    items = "\n".join(f"<li><a href='{path}'><code>{path}</code></a> {doc}</li>" for path, (doc, _) in ENDPOINTS.items())
-    return (
-        "<!doctype html><meta charset=utf-8><title>rulec view</title>"
-        "<h1>rulec view</h1><p>The console is not built yet. JSON API (time window: "
-        "<code>since_ns</code>/<code>until_ns</code> or <code>last=15m</code>, default last hour):</p>"
-        f"<ul>{items}</ul>"
-    ).encode()
-
-
 class ApiServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -139,12 +130,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
-        if url.path == "/":
-            self._send(HTTPStatus.OK, "text/html; charset=utf-8", _index_page())
+        if url.path == "/" or url.path.startswith("/static/"):
+            self._static(url.path.removeprefix("/static/") if url.path != "/" else "index.html")
             return
         entry = ENDPOINTS.get(url.path)
         if entry is None:
-            self._json(HTTPStatus.NOT_FOUND, {"error": f"no such endpoint {url.path!r}", "endpoints": list(ENDPOINTS)})
+            listing = {path: doc for path, (doc, _) in ENDPOINTS.items()}
+            self._json(HTTPStatus.NOT_FOUND, {"error": f"no such endpoint {url.path!r}", "endpoints": listing})
             return
         con = self.server.db.reader()
         try:
@@ -156,6 +148,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": str(exc)})
         finally:
             con.close()
+
+    def _static(self, relative: str) -> None:
+        found = static_file(relative)
+        if found is None:
+            self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", f"no console file {relative!r}\n".encode())
+            return
+        self._send(HTTPStatus.OK, *found)
 
     def _json(self, status: HTTPStatus, body: Any) -> None:
         self._send(status, "application/json", json.dumps(body).encode())

@@ -15,6 +15,7 @@ import duckdb
 from view.api import ApiServer
 from view.db import ViewDb
 from view.receiver import OtlpReceiver
+from view.static import BUILD_HINT, missing_vendor
 from view.store import Stores
 
 
@@ -82,6 +83,9 @@ def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port
     print(f"rulec view: console  {app.api.url}", flush=True)
     print(f"rulec view: OTLP/HTTP {app.receiver.http_endpoint}  OTLP/gRPC {app.receiver.grpc_endpoint}", flush=True)
     print(f"rulec view: data in {app.db.path}", flush=True)
+    if missing := missing_vendor():
+        # The API still works; the console's charts and graph would not load.
+        print(f"rulec view: console libraries missing ({', '.join(missing)}): {BUILD_HINT}", file=sys.stderr, flush=True)
     try:
         # A timed wait, so the main thread wakes up to run the signal handler.
         while not stop.wait(0.5):

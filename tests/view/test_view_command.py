@@ -34,7 +34,7 @@ def test_api_answers_and_sigterm_flushes(tmp_path: Path) -> None:
     traffic = shop_traffic(10)
     with rulec_view(tmp_path) as view:
         with urllib.request.urlopen(view.console, timeout=10) as resp:
-            assert b"/api/topology" in resp.read()
+            assert b'src="/static/app.js"' in resp.read()  # the console
         assert view.send(export_request(traffic).SerializeToString()) == 200
         assert view.api("/api/endpoints")[0] == 400  # service is required
         assert view.api("/api/nope")[0] == 404
