@@ -1,0 +1,45 @@
+// DOM helpers shared by the pages: elements, tables, number formats, links.
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  node.append(...children.flat().filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+export const ms = (ns) => (ns === null || ns === undefined ? "–" : `${(ns / 1e6).toFixed(2)} ms`);
+export const pct = (rate) => `${(rate * 100).toFixed(1)}%`;
+export const time = (ns) => new Date(ns / 1e6).toLocaleString();
+
+// Every figure leads to the requests behind it: a trace search with these filters.
+export function tracesHref(filters) {
+  const query = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== undefined && v !== null && v !== ""));
+  return `#/traces?${query}`;
+}
+
+export const link = (href, text) => el("a", { href }, String(text));
+
+// columns: [header, row => cell content, {num: true}?]; rows: API objects.
+export function table(columns, rows, testid) {
+  if (rows.length === 0) return el("p", { class: "empty" }, "Nothing in this time range.");
+  return el(
+    "table",
+    testid ? { "data-testid": testid } : {},
+    el("thead", {}, el("tr", {}, columns.map(([h]) => el("th", {}, h)))),
+    el("tbody", {}, rows.map((r) => el("tr", {}, columns.map(([, cell, opt]) => el("td", opt?.num ? { class: "num" } : {}, cell(r)))))),
+  );
+}
+
+// The four RED columns of a row, each linked to the matching trace search.
+export function redColumns(filtersOf, count = "requests") {
+  return [
+    [count === "requests" ? "Requests" : "Calls", (r) => link(tracesHref(filtersOf(r)), r[count]), { num: true }],
+    ["Errors", (r) => link(tracesHref({ ...filtersOf(r), status: "error" }), r.errors), { num: true }],
+    ["Avg", (r) => link(tracesHref(filtersOf(r)), ms(r.avg_ns)), { num: true }],
+    ["p99", (r) => link(tracesHref({ ...filtersOf(r), min_duration_ns: Math.floor(r.p99_ns) }), ms(r.p99_ns)), { num: true }],
+  ];
+}
