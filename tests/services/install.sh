@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the real servers the plugin tests talk to, from Debian's packages:
-# PostgreSQL, MariaDB, Redis and memcached. Nothing is started here and the
+# PostgreSQL, MariaDB, Redis and memcached; and Chromium, the browser the
+# console tests drive with Playwright (tests/view/test_console.py). Nothing is started here and the
 # packages' own services stay down: each test run starts its own servers on
 # free loopback ports, in temporary directories (tests/support/services.py).
 set -euo pipefail
-packages=(postgresql mariadb-server redis-server memcached)
+packages=(postgresql mariadb-server redis-server memcached chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -31,8 +31,8 @@ class View:
         except urllib.error.HTTPError as exc:
             return exc.code, json.load(exc)
 
-    def send(self, body: bytes) -> int:
-        req = urllib.request.Request(self.otlp_http + "/v1/traces", data=body, headers={"Content-Type": "application/x-protobuf"})
+    def send(self, body: bytes, path: str = "/v1/traces") -> int:
+        req = urllib.request.Request(self.otlp_http + path, data=body, headers={"Content-Type": "application/x-protobuf"})
         with urllib.request.urlopen(req, timeout=10) as resp:
             return resp.status
 

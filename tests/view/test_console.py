@@ -1,0 +1,193 @@
+"""The web console in real headless Chromium (Debian's package, driven by Playwright):
+`rulec view` gets synthetic shop traffic, and each page must show the figures the
+test computes from the spans it sent. Each page is screenshot into docs/screenshots/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Iterator
+
+import pytest
+from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
+from otlp_client import kv
+from support.gomod import ROOT
+from support.viewproc import View, rulec_view
+from traffic import export_request, shop_traffic
+
+from view.static import missing_vendor
+
+pytestmark = pytest.mark.e2e
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+TRACES = 14  # every seventh fails: checkouts 3 and 10
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+def _goroutines(service: str, instances: dict[str, int]) -> bytes:
+    """A runtime gauge per instance, taken now so it falls in the console's window."""
+    request = ExportMetricsServiceRequest()
+    for instance, value in instances.items():
+        rm = request.resource_metrics.add()
+        rm.resource.attributes.extend([kv("service.name", service), kv("service.instance.id", instance)])
+        gauge = rm.scope_metrics.add().metrics.add(name="go.goroutine.count", unit="{goroutine}").gauge
+        gauge.data_points.add(as_int=value, time_unix_nano=time.time_ns())
+    return request.SerializeToString()
+
+
+@pytest.fixture(scope="module")
+def view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[View]:
+    if missing_vendor():
+        pytest.fail("console libraries missing: run view/console/build.sh")
+    with rulec_view(tmp_path_factory.mktemp("view")) as started:
+        assert started.send(export_request(shop_traffic(TRACES)).SerializeToString()) == 200
+        assert started.send(_goroutines("frontend", {"fe-0": 12, "fe-1": 15}), "/v1/metrics") == 200
+        deadline = time.monotonic() + 10
+        while started.api("/api/overview?last=1h")[1]["services"] == [] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        yield started
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("no chromium: run tests/services/install.sh")
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, view: View):  # noqa: ANN001, ANN201 (Playwright's types are optional)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
+    assert errors == []
+
+
+def _open(page, view: View, route: str, name: str):  # noqa: ANN001, ANN202
+    page.goto(f"{view.console}#/{route}")
+    page.wait_for_selector(f"main[data-ready='{name}']")
+    return page
+
+
+def _shot(page, name: str) -> None:  # noqa: ANN001
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def _rows(page, testid: str) -> list[list[str]]:  # noqa: ANN001
+    return page.eval_on_selector_all(
+        f"[data-testid='{testid}'] tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"
+    )
+
+
+SPECS = shop_traffic(TRACES)  # the same spans the view fixture sends (a fixed seed)
+
+
+def _requests(service: str, **match: object) -> tuple[int, int]:
+    """(requests, errors) among the service's SERVER spans with these attributes."""
+    hits = [s for s in SPECS if s.service == service and s.kind == "SERVER" and all(s.attributes.get(k) == v for k, v in match.items())]
+    return len(hits), sum(s.error for s in hits)
+
+
+def test_overview_shows_each_service_and_opens_its_traces(page, view: View) -> None:  # noqa: ANN001
+    _open(page, view, "overview", "overview")
+    assert page.locator(".chart canvas").count() == 4
+    _shot(page, "overview")
+    rows = {r[0]: r for r in _rows(page, "services")}
+    for service, instances in (("frontend", 2), ("backend", 1)):
+        requests, errors = _requests(service)
+        assert rows[service][1:3] == [str(requests), str(errors)]
+        assert rows[service][5] == str(instances)
+    # The frontend's error count opens the failed checkouts, one opens its waterfall.
+    page.locator("[data-testid='services'] tr", has_text="frontend").locator("td").nth(2).locator("a").click()
+    page.wait_for_selector("main[data-ready='traces']")
+    failed = _rows(page, "traces")
+    assert len(failed) == _requests("frontend")[1] and all(r[4] == "ERROR" for r in failed)
+    page.locator("[data-testid='traces'] tbody tr").first.locator("a").first.click()
+    page.wait_for_selector("main[data-ready='trace']")
+    trace_id = page.url.rsplit("/", 1)[1]
+    spans = [s for s in SPECS if s.trace_id == trace_id]
+    waterfall = page.locator("[data-testid='waterfall'] .row")
+    assert waterfall.count() == len(spans) == 5
+    db_span = next(s for s in spans if s.attributes.get("db.system") == "postgresql")
+    row = page.locator(f"[data-span-id='{db_span.span_id}']")
+    row.locator("summary").click()
+    assert db_span.attributes["db.query.text"] in row.inner_text() and "pq.Error" in row.inner_text()  # attribute and event
+    _shot(page, "trace")
+
+
+def test_topology_graph_has_the_service_and_database_edges(page, view: View) -> None:  # noqa: ANN001
+    _open(page, view, "topology", "topology")
+    edges = page.evaluate(
+        "document.getElementById('graph').cy.edges().map(e => [e.source().id(), e.target().id(), e.data('calls'), e.data('error_rate')])"
+    )
+    calls, errors = _requests("backend")
+    by_pair = {(s, t): (c, r) for s, t, c, r in edges}
+    assert by_pair[("frontend", "backend")] == (calls, pytest.approx(errors / calls))
+    assert by_pair[("backend", "postgresql")] == (TRACES, pytest.approx(errors / calls))
+    assert by_pair[("backend", "redis")] == (TRACES, 0)
+    _shot(page, "topology")
+
+
+def test_service_and_dependencies_pages(page, view: View) -> None:  # noqa: ANN001
+    _open(page, view, "service/backend", "service")
+    requests, errors = _requests("backend", **{"http.route": "/orders/{id}"})
+    assert _rows(page, "endpoints")[0][:3] == ["/orders/{id}", str(requests), str(errors)]
+    assert page.locator(".chart canvas").count() == 1
+    _shot(page, "service")
+    _open(page, view, "dependencies/backend", "dependencies")
+    peers = {r[0]: r for r in _rows(page, "dependencies")}
+    assert peers["postgresql"][1:4] == ["database (postgresql)", str(TRACES), str(errors)]
+    assert peers["redis"][2:4] == [str(TRACES), "0"]
+    _shot(page, "dependencies")
+
+
+def test_trace_search_by_service_and_status(page, view: View) -> None:  # noqa: ANN001
+    _open(page, view, "traces", "traces")
+    assert len(_rows(page, "traces")) == sum(_requests(s)[0] for s in ("frontend", "backend"))
+    page.fill("input[name=service]", "backend")
+    page.select_option("select[name=status]", "error")
+    page.click("button[type=submit]")
+    page.wait_for_function("location.hash.includes('status=error') && document.querySelector(\"main[data-ready='traces']\")")
+    rows = _rows(page, "traces")
+    assert len(rows) == _requests("backend")[1] and {r[1] for r in rows} == {"backend"}
+    _shot(page, "traces")
+
+
+def test_db_page_groups_normalised_statements(page, view: View) -> None:  # noqa: ANN001
+    _open(page, view, "db", "db")
+    rows = {r[1]: r for r in _rows(page, "statements")}
+    failed = sum(s.error for s in SPECS if s.attributes.get("db.system") == "postgresql")
+    assert rows["SELECT * FROM orders WHERE id = ?"][:4] == ["postgresql", "SELECT * FROM orders WHERE id = ?", str(TRACES), str(failed)]
+    _shot(page, "db")
+    # The slowest example opens its trace.
+    page.locator("[data-testid='statements'] tr", has_text="orders").locator("td").nth(6).locator("a").first.click()
+    page.wait_for_selector("main[data-ready='trace']")
+    assert page.locator("[data-testid='waterfall'] .row").count() == 5
+
+
+def test_errors_page_counts_each_type(page, view: View) -> None:  # noqa: ANN001
+    _open(page, view, "errors", "errors")
+    rows = _rows(page, "errors")
+    pq = [r for r in rows if r[1] == "pq.Error"]
+    expected = sum(1 for s in SPECS if s.attributes.get("error.type") == "pq.Error")
+    assert [r[0] for r in pq] == ["backend"] and pq[0][2:5] == ["SELECT orders", "CLIENT", str(expected)]
+    _shot(page, "errors")
+
+
+def test_instances_page_shows_runtime_metrics(page, view: View) -> None:  # noqa: ANN001
+    _open(page, view, "instances", "instances")
+    text = page.inner_text("main")
+    for instance, value in (("fe-0", "12"), ("fe-1", "15")):
+        assert re.search(rf"frontend · {instance}", text)
+        assert re.search(rf"go\.goroutine\.count\s+{value} ", text)
+    _shot(page, "instances")
