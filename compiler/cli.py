@@ -230,12 +230,13 @@ class _Duration(click.ParamType):
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Store directory  [default: $XDG_DATA_HOME/rulec/view or ~/.local/share/rulec/view]")
 @click.option("--retention", type=_Duration(), default="24h", show_default=True, help="Delete spans and metric points older than this.")
-def view_command(port: int, otlp_http_port: int, otlp_grpc_port: int, data_dir: Path | None, retention: float) -> None:
+@click.option("--webhook", metavar="URL", help="POST alert state changes as JSON here (a rule's own webhook wins).")
+def view_command(port: int, otlp_http_port: int, otlp_grpc_port: int, data_dir: Path | None, retention: float, webhook: str | None) -> None:
     """Receive OTLP, store it, serve the console on 127.0.0.1."""
     # Imported here: duckdb and grpc are not worth loading for `rulec build`.
     from view import app
 
-    sys.exit(app.run(data_dir or app.default_data_dir(), retention, port, otlp_http_port, otlp_grpc_port))
+    sys.exit(app.run(data_dir or app.default_data_dir(), retention, port, otlp_http_port, otlp_grpc_port, webhook))
 
 
 def _advice_words(r: Rule) -> str:

@@ -1,13 +1,16 @@
 """The console's JSON API over view/queries.py, on a loopback HTTP server.
 
 Every `/api/...` endpoint takes its parameters from the query string and
-answers JSON. Time windows: `since_ns` and `until_ns` (Unix nanoseconds), or
+answers JSON; the settings (view/config.py, view/alerts.py) also take a JSON
+body (PUT, POST, DELETE). `GET /config/SERVICE` is the runtime's
+RULEC_CONFIG_URL document itself. Time windows: `since_ns` and `until_ns` (Unix nanoseconds), or
 `last` (a duration such as 15m) ending now; the default is the last hour.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -18,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 
-from view import queries
+from view import alerts, config, queries
 from view.db import ViewDb
 from view.duration import parse_duration
 from view.static import static_file
@@ -26,10 +29,24 @@ from view.static import static_file
 HOST = "127.0.0.1"
 _DEFAULT_WINDOW_S = 3600.0
 _MAX_LIMIT = 10_000
+_MAX_BODY = 1 << 20
+_RULE_PATH = re.compile(r"/api/alerts/(\d+)")
 
 
 class _BadRequest(Exception):
     pass
+
+
+class _NotFound(Exception):
+    pass
+
+
+def _missing(name: str) -> Any:
+    raise _BadRequest(f"missing parameter {name!r}")
+
+
+def _no_rule(rule_id: str) -> Any:
+    raise _NotFound(f"no alert rule {rule_id}")
 
 
 class _Params:
@@ -90,6 +107,12 @@ def _traces(con: duckdb.DuckDBPyConnection, p: _Params) -> Any:
     )
 
 
+def _config(con: duckdb.DuckDBPyConnection, p: _Params) -> Any:
+    service = p.text("service")
+    found = {"service": service, **config.document(con, service)} if service else {"services": config.services(con, p.window()[0])}
+    return {**found, "known_plugins": list(config.known_plugins())}
+
+
 ENDPOINTS: dict[str, tuple[str, _Endpoint]] = {
     "/api/overview": ("per service RED, instances, per-minute series", lambda c, p: queries.overview(c, *p.window())),
     "/api/endpoints": ("?service= RED per route / RPC method", lambda c, p: queries.endpoints(c, p.required("service"), *p.window())),
@@ -106,6 +129,12 @@ ENDPOINTS: dict[str, tuple[str, _Endpoint]] = {
         "[?service=] latest runtime metrics per instance",
         lambda c, p: queries.instances(c, *p.window(), p.text("service")),
     ),
+    "/api/config": ("[?service=] live configuration (PUT/POST ?service= to change)", _config),
+    "/api/alerts": (
+        "alert rules with state and value (POST to add, PUT/DELETE /api/alerts/ID)",
+        lambda c, p: {"rules": alerts.rules(c), "metrics": {k: v[0] for k, v in alerts.METRICS.items()}},
+    ),
+    "/api/alerts/events": ("?limit= latest alert state changes", lambda c, p: alerts.events(c, p.limit())),
 }
 
 
@@ -133,18 +162,68 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path == "/" or url.path.startswith("/static/"):
             self._static(url.path.removeprefix("/static/") if url.path != "/" else "index.html")
             return
+        if url.path == "/config" or url.path.startswith("/config/"):
+            # The runtime's document as is: its decoder refuses any other key.
+            service = url.path.removeprefix("/config").strip("/") or _Params(url.query).text("service")
+            self._run(lambda con: config.document(con, service) if service else _missing("service"))
+            return
         entry = ENDPOINTS.get(url.path)
         if entry is None:
             listing = {path: doc for path, (doc, _) in ENDPOINTS.items()}
             self._json(HTTPStatus.NOT_FOUND, {"error": f"no such endpoint {url.path!r}", "endpoints": listing})
             return
+        self._run(lambda con: entry[1](con, _Params(url.query)))
+
+    def do_PUT(self) -> None:
+        url = urlsplit(self.path)
+        body = self._body()
+        if url.path == "/api/config":
+            service = _Params(url.query).text("service")
+            self._run(lambda con: config.save(con, service, body(), time.time_ns()) if service else _missing("service"))
+        elif match := _RULE_PATH.fullmatch(url.path):
+            self._run(lambda con: alerts.replace(con, int(match[1]), body()) or _no_rule(match[1]))
+        else:
+            self._json(HTTPStatus.NOT_FOUND, {"error": f"cannot PUT {url.path!r}"})
+
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path == "/api/alerts":
+            body = self._body()
+            self._run(lambda con: alerts.add(con, body()))
+        else:
+            self.do_PUT()  # /api/config takes both
+
+    def do_DELETE(self) -> None:
+        match = _RULE_PATH.fullmatch(urlsplit(self.path).path)
+        if match is None:
+            self._json(HTTPStatus.NOT_FOUND, {"error": f"cannot DELETE {self.path!r}"})
+            return
+        self._run(lambda con: {"deleted": int(match[1])} if alerts.delete(con, int(match[1])) else _no_rule(match[1]))
+
+    def _body(self) -> Callable[[], Any]:
+        """Read the body now (the connection needs it drained); decode it when asked."""
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(min(length, _MAX_BODY))
+
+        def decode() -> Any:
+            if length > _MAX_BODY:
+                raise _BadRequest("body too large")
+            try:
+                return json.loads(raw or b"null")
+            except ValueError as exc:
+                raise _BadRequest(f"body is not JSON: {exc}") from None
+
+        return decode
+
+    def _run(self, answer: Callable[[duckdb.DuckDBPyConnection], Any]) -> None:
         con = self.server.db.reader()
         try:
-            self._json(HTTPStatus.OK, entry[1](con, _Params(url.query)))
-        except _BadRequest as exc:
+            self._json(HTTPStatus.OK, answer(con))
+        except _NotFound as exc:
+            self._json(HTTPStatus.NOT_FOUND, {"error": str(exc)})
+        except (_BadRequest, config.ConfigError, alerts.RuleError) as exc:
             self._json(HTTPStatus.BAD_REQUEST, {"error": str(exc)})
         except duckdb.Error as exc:
-            print(f"rulec view: {url.path}: {exc}", file=sys.stderr)
+            print(f"rulec view: {self.path}: {exc}", file=sys.stderr)
             self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": str(exc)})
         finally:
             con.close()

@@ -12,6 +12,7 @@ from typing import Self
 
 import duckdb
 
+from view.alerter import Alerter
 from view.api import ApiServer
 from view.db import ViewDb
 from view.receiver import OtlpReceiver
@@ -28,8 +29,11 @@ def default_data_dir() -> Path:
 class ViewApp:
     """The three parts wired together; ports given as 0 are chosen by the OS at start()."""
 
-    def __init__(self, data_dir: Path, retention_s: float, port: int = 0, http_port: int = 0, grpc_port: int = 0) -> None:
+    def __init__(
+        self, data_dir: Path, retention_s: float, port: int = 0, http_port: int = 0, grpc_port: int = 0, webhook: str | None = None
+    ) -> None:
         self.db = ViewDb(data_dir, retention_s)
+        self.alerter = Alerter(self.db, webhook)
         self.receiver = OtlpReceiver(http_port, grpc_port, Stores.forwarding(self.db.add_spans, self.db.add_metrics))
         self._port = port
         self.api: ApiServer | None = None
@@ -45,11 +49,13 @@ class ViewApp:
             raise
         self._api_thread = threading.Thread(target=self.api.serve_forever, kwargs={"poll_interval": 0.05}, name="view-api", daemon=True)
         self._api_thread.start()
+        self.alerter.start()
         return self
 
     def stop(self) -> None:
         """Stop receiving first, so the store's final flush holds everything accepted."""
         self.receiver.stop()
+        self.alerter.stop()
         if self.api is not None:
             self.api.shutdown()
             self.api.server_close()
@@ -64,7 +70,7 @@ class ViewApp:
         self.stop()
 
 
-def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port: int) -> int:
+def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port: int, webhook: str | None = None) -> int:
     """Serve until SIGINT or SIGTERM; the exit status."""
     stop = threading.Event()
 
@@ -74,7 +80,7 @@ def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        app = ViewApp(data_dir, retention_s, port, http_port, grpc_port).start()
+        app = ViewApp(data_dir, retention_s, port, http_port, grpc_port, webhook).start()
     except (OSError, duckdb.Error) as exc:
         # duckdb.Error: most often another `rulec view` holds the same --data.
         print(f"rulec view: {exc}", file=sys.stderr)
@@ -83,6 +89,7 @@ def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port
     print(f"rulec view: console  {app.api.url}", flush=True)
     print(f"rulec view: OTLP/HTTP {app.receiver.http_endpoint}  OTLP/gRPC {app.receiver.grpc_endpoint}", flush=True)
     print(f"rulec view: data in {app.db.path}", flush=True)
+    print(f"rulec view: live configuration  RULEC_CONFIG_URL={app.api.url}config/SERVICE", flush=True)
     if missing := missing_vendor():
         # The API still works; the console's charts and graph would not load.
         print(f"rulec view: console libraries missing ({', '.join(missing)}): {BUILD_HINT}", file=sys.stderr, flush=True)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from view import alerts, config
 from view.metrics import MetricPoint
 from view.rows import METRIC_COLUMNS, SPAN_COLUMNS, metric_row, span_row
 from view.spans import Span
@@ -87,7 +88,7 @@ class ViewDb:
         self.path = data_dir / DB_FILE
         self.retention_s = retention_s
         self._root = duckdb.connect(str(self.path))
-        self._root.execute(_SCHEMA)
+        self._root.execute(_SCHEMA + config.SCHEMA + alerts.SCHEMA)
         self._root_lock = threading.Lock()
         self._writer = self._root.cursor()
         self._queue: queue.SimpleQueue[tuple[str, list[tuple[object, ...]]]] = queue.SimpleQueue()
@@ -188,6 +189,7 @@ class ViewDb:
         cutoff = time.time_ns() - int(self.retention_s * 1e9)
         self._writer.execute("DELETE FROM spans WHERE start_ns < ?", [cutoff])
         self._writer.execute("DELETE FROM metric_points WHERE time_ns < ?", [cutoff])
+        self._writer.execute("DELETE FROM alert_events WHERE time_ns < ?", [cutoff])
 
 
 def _insert(cur: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
