@@ -31,6 +31,17 @@ class View:
         except urllib.error.HTTPError as exc:
             return exc.code, json.load(exc)
 
+    def call(self, method: str, path: str, body: object) -> tuple[int, Any]:
+        """A JSON request to the API (PUT, POST, DELETE); (status, decoded answer)."""
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        headers = {"Content-Type": "application/json"}
+        req = urllib.request.Request(self.console + path.lstrip("/"), data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, json.load(resp)
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.load(exc)
+
     def send(self, body: bytes, path: str = "/v1/traces") -> int:
         req = urllib.request.Request(self.otlp_http + path, data=body, headers={"Content-Type": "application/x-protobuf"})
         with urllib.request.urlopen(req, timeout=10) as resp:
