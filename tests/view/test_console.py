@@ -196,3 +196,39 @@ def test_instances_page_shows_runtime_metrics(page, view: View) -> None:  # noqa
         assert re.search(rf"frontend · {instance}", text)
         assert re.search(rf"go\.goroutine\.count\s+{value} ", text)
     _shot(page, "instances")
+
+
+def test_config_page_shows_and_saves_the_stored_settings(page, view: View) -> None:  # noqa: ANN001
+    assert view.call("PUT", "/api/config?service=backend", {"sampling": {"ratio": 0.25}, "plugins": {"disabled": ["nethttp"]}})[0] == 200
+    _open(page, view, "config", "config")
+    assert ["backend", "0.25", "nethttp"] in _rows(page, "config-services")
+    page.locator("[data-testid='config-services'] a", has_text="backend").click()
+    page.wait_for_function("location.hash === '#/config/backend' && document.querySelector(\"main[data-ready='config']\")")
+    assert page.input_value("input[name=ratio]") == "0.25"
+    assert not page.is_checked("input[value=nethttp]") and page.is_checked("input[value=databasesql]")
+    _shot(page, "config")
+    page.fill("input[name=ratio]", "0.5")
+    page.check("input[value=nethttp]")
+    page.uncheck("input[value=databasesql]")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid='config-status']:has-text('Saved.')")
+    assert view.api("/config/backend") == (200, {"sampling": {"ratio": 0.5}, "plugins": {"disabled": ["databasesql"]}})
+
+
+def test_alerts_page_shows_the_firing_rule_and_adds_one(page, view: View) -> None:  # noqa: ANN001
+    rule = {"name": "frontend errors", "metric": "error_rate", "service": "frontend", "threshold": 0.05, "window": "24h"}
+    assert view.call("POST", "/api/alerts", rule)[0] == 200
+    deadline = time.monotonic() + 20
+    while not view.api("/api/alerts/events")[1] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    _open(page, view, "alerts", "alerts")
+    errors = _requests("frontend")
+    assert _rows(page, "alert-rules")[0][:4] == ["frontend errors", "firing", f"{errors[1] / errors[0]:.4f}", "error_rate > 0.05"]
+    assert _rows(page, "alert-events")[0][1:3] == ["frontend errors", "firing"]
+    _shot(page, "alerts")
+    page.fill("input[name=service]", "backend")
+    page.select_option("select[name=metric]", "db_p99_ms")
+    page.fill("input[name=threshold]", "1000")
+    page.click("[data-testid='alert-form'] button[type=submit]")
+    page.wait_for_function("document.querySelectorAll(\"[data-testid='alert-rules'] tbody tr\").length === 2")
+    assert _rows(page, "alert-rules")[1][0] == "backend db_p99_ms > 1000"

@@ -29,3 +29,11 @@ export async function api(path, params = {}) {
   if (!resp.ok) throw new Error(body.error || resp.statusText);
   return body;
 }
+
+// PUT, POST or DELETE /api/<path> with a JSON body; throws with the API's error text.
+export async function send(method, path, body) {
+  const resp = await fetch(`/api/${path}`, { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const answer = await resp.json();
+  if (!resp.ok) throw new Error(answer.error || resp.statusText);
+  return answer;
+}

@@ -13,9 +13,11 @@ const PAGES = {
   instances: "./pages/instances.js",
   db: "./pages/db.js",
   errors: "./pages/errors.js",
+  config: "./pages/config.js",
+  alerts: "./pages/alerts.js",
 };
 const NAV = [["overview", "Overview"], ["topology", "Topology"], ["traces", "Traces"],
-  ["instances", "Instances"], ["db", "Database"], ["errors", "Errors"]];
+  ["instances", "Instances"], ["db", "Database"], ["errors", "Errors"], ["config", "Configuration"], ["alerts", "Alerts"]];
 
 let current = 0; // the latest navigation; a slower earlier render must not overwrite it
 
