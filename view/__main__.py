@@ -6,14 +6,13 @@ Metrics are only summarised, one line per name; the trees stay the main output.
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import threading
 import time
-from types import FrameType
 
 from view.metrics import format_metric_summary
 from view.receiver import OtlpReceiver
+from view.signals import stop_on_signals
 from view.tree import format_trace_trees
 
 _POLL_SECONDS = 0.1
@@ -21,13 +20,7 @@ _POLL_SECONDS = 0.1
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop = stop_on_signals()
     try:
         receiver = OtlpReceiver(args.http_port, args.grpc_port).start()
     except OSError as exc:

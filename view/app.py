@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import threading
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import Self
 
 import duckdb
@@ -16,6 +15,7 @@ from view.alerter import Alerter
 from view.api import ApiServer
 from view.db import ViewDb
 from view.receiver import OtlpReceiver
+from view.signals import stop_on_signals
 from view.static import BUILD_HINT, missing_vendor
 from view.store import Stores
 
@@ -72,13 +72,7 @@ class ViewApp:
 
 def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port: int, webhook: str | None = None) -> int:
     """Serve until SIGINT or SIGTERM; the exit status."""
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop = stop_on_signals()
     try:
         app = ViewApp(data_dir, retention_s, port, http_port, grpc_port, webhook).start()
     except (OSError, duckdb.Error) as exc:

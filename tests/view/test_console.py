@@ -232,3 +232,30 @@ def test_alerts_page_shows_the_firing_rule_and_adds_one(page, view: View) -> Non
     page.click("[data-testid='alert-form'] button[type=submit]")
     page.wait_for_function("document.querySelectorAll(\"[data-testid='alert-rules'] tbody tr\").length === 2")
     assert _rows(page, "alert-rules")[1][0] == "backend db_p99_ms > 1000"
+
+
+def test_auto_refresh_reloads_the_figures(browser, tmp_path) -> None:  # noqa: ANN001
+    """With auto-refresh ticked (remembered across visits), new traffic shows on the
+    page without a reload; the browser's clock is Playwright's, moved on 10 s."""
+    with rulec_view(tmp_path / "view") as fresh:
+        assert fresh.send(export_request(shop_traffic(2, seed=7)).SerializeToString()) == 200
+        context = browser.new_context()
+        page = context.new_page()
+        page.clock.install()
+        _open(page, fresh, "overview", "overview")
+        page.wait_for_function("document.querySelector(\"[data-testid='services']\") !== null")
+        page.check("#live")
+        frontend = page.locator("[data-testid='services'] tbody tr", has_text="frontend").locator("td").nth(1)
+        assert frontend.inner_text() == "2"
+        assert fresh.send(export_request(shop_traffic(3, seed=8)).SerializeToString()) == 200
+        deadline = time.monotonic() + 10
+        while any(s["requests"] < 5 for s in fresh.api("/api/overview?last=1h")[1]["services"]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        page.clock.fast_forward(10_000)
+        page.wait_for_function(
+            "document.querySelector(\"[data-testid='services'] tbody tr td:nth-child(2)\")?.innerText.trim() === '5'"
+        )
+        page.reload()
+        page.wait_for_selector("main[data-ready='overview']")
+        assert page.is_checked("#live")
+        context.close()

@@ -19,6 +19,11 @@ const PAGES = {
 const NAV = [["overview", "Overview"], ["topology", "Topology"], ["traces", "Traces"],
   ["instances", "Instances"], ["db", "Database"], ["errors", "Errors"], ["config", "Configuration"], ["alerts", "Alerts"]];
 
+// Pages that only show figures; forms (config, alerts) and a trace are left as they are.
+const LIVE_PAGES = new Set(["overview", "topology", "service", "dependencies", "traces", "instances", "db", "errors"]);
+const LIVE_MS = 10000;
+const LIVE_KEY = "rulec.autoRefresh";
+
 let current = 0; // the latest navigation; a slower earlier render must not overwrite it
 
 function parseHash() {
@@ -29,6 +34,7 @@ function parseHash() {
 
 async function show() {
   const token = ++current;
+  const scrolled = window.scrollY;
   const { page, arg, params } = parseHash();
   for (const a of document.querySelectorAll("#nav a")) a.classList.toggle("active", a.dataset.page === page);
   // A fresh <main>, in the document before rendering: charts and the graph measure it.
@@ -41,7 +47,23 @@ async function show() {
     main.replaceChildren(el("p", { class: "error" }, `Could not load this page: ${err.message}`));
   }
   // Tests and screenshots wait for this mark: the page has its data.
-  if (token === current) main.dataset.ready = page;
+  if (token === current) {
+    main.dataset.ready = page;
+    if (refreshing) window.scrollTo(0, scrolled);
+  }
+}
+
+let refreshing = false;
+
+async function refresh() {
+  const live = document.getElementById("live").checked;
+  if (!live || document.hidden || !LIVE_PAGES.has(parseHash().page)) return;
+  refreshing = true;
+  try {
+    await show();
+  } finally {
+    refreshing = false;
+  }
 }
 
 function layout() {
@@ -53,6 +75,10 @@ function layout() {
     setRange(select.value);
     show();
   });
+  const live = document.getElementById("live");
+  live.checked = localStorage.getItem(LIVE_KEY) === "on";
+  live.addEventListener("change", () => localStorage.setItem(LIVE_KEY, live.checked ? "on" : "off"));
+  setInterval(refresh, LIVE_MS);
 }
 
 layout();
