@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Install rulec, build the example shop with it, run it, print its traces.
+# Install rulec, build the example shop with it, run it against `rulec view` and
+# leave the console open on its traces (Ctrl-C stops). Options: see demo.py --help.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 python3 -m pip install --quiet --disable-pip-version-check -e .
-exec python3 examples/demo.py
+# The console's chart and graph libraries, from the pinned npm packages.
+bash view/console/build.sh
+exec python3 examples/demo.py "$@"

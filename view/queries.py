@@ -61,17 +61,34 @@ def endpoints(con: duckdb.DuckDBPyConnection, service: str, since_ns: int, until
     )
 
 
+# A service's outgoing calls, each resolved to what answered it: another service
+# when a SERVER/CONSUMER child span in that service exists, else the client span's
+# peer (database, cache, uninstrumented host).
+_CALLS = """
+    SELECT c.service AS source, c.status, c.duration_ns, c.db_system, c.rpc_service, c.server_address,
+        coalesce(s.service, c.peer) AS target,
+        CASE WHEN s.service IS NOT NULL THEN 'service'
+             WHEN c.db_system IS NOT NULL THEN 'database'
+             ELSE 'peer' END AS target_kind
+    FROM spans c
+    LEFT JOIN spans s ON s.trace_id = c.trace_id AND s.parent_span_id = c.span_id
+        AND s.kind IN ('SERVER', 'CONSUMER') AND s.service <> c.service
+    WHERE c.kind IN ('CLIENT', 'PRODUCER') AND c.start_ns >= $since AND c.start_ns < $until
+"""
+
+
 def dependencies(con: duckdb.DuckDBPyConnection, service: str, since_ns: int, until_ns: int) -> list[dict[str, Any]]:
-    """RED per downstream (database, RPC service or host) of one service's client spans."""
+    """RED per downstream of one service's client spans: the instrumented service that
+    answered, else the database, RPC service or host they name."""
     return _dicts(
         con,
         f"""
-        SELECT peer, any_value(db_system) AS db_system, any_value(rpc_service) AS rpc_service,
+        WITH calls AS ({_CALLS} AND c.service = $service)
+        SELECT target AS peer, target_kind, any_value(db_system) AS db_system, any_value(rpc_service) AS rpc_service,
             any_value(server_address) AS server_address, {_red()}
-        FROM spans
-        WHERE service = $service AND kind IN ('CLIENT', 'PRODUCER') AND peer IS NOT NULL
-            AND start_ns >= $since AND start_ns < $until
-        GROUP BY peer
+        FROM calls
+        WHERE target IS NOT NULL
+        GROUP BY target, target_kind
         ORDER BY requests DESC, peer
         """,
         {"service": service, "since": since_ns, "until": until_ns},
@@ -79,23 +96,12 @@ def dependencies(con: duckdb.DuckDBPyConnection, service: str, since_ns: int, un
 
 
 def topology(con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int) -> list[dict[str, Any]]:
-    """Edges with call count, error rate and average latency, measured on the caller's
-    client spans: to a service when a SERVER child span in another service answered,
-    else to the client span's peer (database, cache, uninstrumented host)."""
+    """Edges between services and to their peers, with call count, error rate and
+    average latency, measured on the caller's client spans."""
     return _dicts(
         con,
-        """
-        WITH calls AS (
-            SELECT c.service AS source, c.status, c.duration_ns,
-                coalesce(s.service, c.peer) AS target,
-                CASE WHEN s.service IS NOT NULL THEN 'service'
-                     WHEN c.db_system IS NOT NULL THEN 'database'
-                     ELSE 'peer' END AS target_kind
-            FROM spans c
-            LEFT JOIN spans s ON s.trace_id = c.trace_id AND s.parent_span_id = c.span_id
-                AND s.kind IN ('SERVER', 'CONSUMER') AND s.service <> c.service
-            WHERE c.kind IN ('CLIENT', 'PRODUCER') AND c.start_ns >= $since AND c.start_ns < $until
-        )
+        f"""
+        WITH calls AS ({_CALLS})
         SELECT source, target, target_kind, count(*) AS calls,
             count(*) FILTER (WHERE status = 'ERROR') / count(*) AS error_rate,
             avg(duration_ns) AS avg_ns

@@ -1,31 +1,26 @@
 """The web console in real headless Chromium (Debian's package, driven by Playwright):
 `rulec view` gets synthetic shop traffic, and each page must show the figures the
-test computes from the spans it sent. With RULEC_SCREENSHOTS=1 each page is
-screenshot into docs/screenshots/ (the committed ones are made that way); a
-plain test run writes nothing into the tree."""
+test computes from the spans it sent. (The screenshots in docs/ come from the
+README's demo instead: tests/e2e/test_demo.py.)"""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 
 import pytest
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from otlp_client import kv
-from support.gomod import ROOT
 from support.viewproc import View, rulec_view
 from traffic import export_request, shop_traffic
 
 from view.static import missing_vendor
 
 pytestmark = pytest.mark.e2e
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 TRACES = 14  # every seventh fails: checkouts 3 and 10
-SHOTS = ROOT / "docs" / "screenshots" if os.environ.get("RULEC_SCREENSHOTS") == "1" else None
 
 
 def _goroutines(service: str, instances: dict[str, int]) -> bytes:
@@ -52,17 +47,6 @@ def view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[View]:
         yield started
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.fail("no chromium: run tests/services/install.sh")
-    with playwright_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def page(browser, view: View):  # noqa: ANN001, ANN201 (Playwright's types are optional)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -79,13 +63,6 @@ def _open(page, view: View, route: str, name: str):  # noqa: ANN001, ANN202
     page.goto(f"{view.console}#/{route}")
     page.wait_for_selector(f"main[data-ready='{name}']")
     return page
-
-
-def _shot(page, name: str) -> None:  # noqa: ANN001
-    if SHOTS is None:
-        return
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _rows(page, testid: str) -> list[list[str]]:  # noqa: ANN001
@@ -106,7 +83,6 @@ def _requests(service: str, **match: object) -> tuple[int, int]:
 def test_overview_shows_each_service_and_opens_its_traces(page, view: View) -> None:  # noqa: ANN001
     _open(page, view, "overview", "overview")
     assert page.locator(".chart canvas").count() == 4
-    _shot(page, "overview")
     rows = {r[0]: r for r in _rows(page, "services")}
     for service, instances in (("frontend", 2), ("backend", 1)):
         requests, errors = _requests(service)
@@ -127,7 +103,6 @@ def test_overview_shows_each_service_and_opens_its_traces(page, view: View) -> N
     row = page.locator(f"[data-span-id='{db_span.span_id}']")
     row.locator("summary").click()
     assert db_span.attributes["db.query.text"] in row.inner_text() and "pq.Error" in row.inner_text()  # attribute and event
-    _shot(page, "trace")
 
 
 def test_topology_graph_has_the_service_and_database_edges(page, view: View) -> None:  # noqa: ANN001
@@ -140,7 +115,6 @@ def test_topology_graph_has_the_service_and_database_edges(page, view: View) -> 
     assert by_pair[("frontend", "backend")] == (calls, pytest.approx(errors / calls))
     assert by_pair[("backend", "postgresql")] == (TRACES, pytest.approx(errors / calls))
     assert by_pair[("backend", "redis")] == (TRACES, 0)
-    _shot(page, "topology")
 
 
 def test_service_and_dependencies_pages(page, view: View) -> None:  # noqa: ANN001
@@ -148,12 +122,10 @@ def test_service_and_dependencies_pages(page, view: View) -> None:  # noqa: ANN0
     requests, errors = _requests("backend", **{"http.route": "/orders/{id}"})
     assert _rows(page, "endpoints")[0][:3] == ["/orders/{id}", str(requests), str(errors)]
     assert page.locator(".chart canvas").count() == 1
-    _shot(page, "service")
     _open(page, view, "dependencies/backend", "dependencies")
     peers = {r[0]: r for r in _rows(page, "dependencies")}
     assert peers["postgresql"][1:4] == ["database (postgresql)", str(TRACES), str(errors)]
     assert peers["redis"][2:4] == [str(TRACES), "0"]
-    _shot(page, "dependencies")
 
 
 def test_trace_search_by_service_and_status(page, view: View) -> None:  # noqa: ANN001
@@ -165,7 +137,6 @@ def test_trace_search_by_service_and_status(page, view: View) -> None:  # noqa: 
     page.wait_for_function("location.hash.includes('status=error') && document.querySelector(\"main[data-ready='traces']\")")
     rows = _rows(page, "traces")
     assert len(rows) == _requests("backend")[1] and {r[1] for r in rows} == {"backend"}
-    _shot(page, "traces")
 
 
 def test_db_page_groups_normalised_statements(page, view: View) -> None:  # noqa: ANN001
@@ -173,7 +144,6 @@ def test_db_page_groups_normalised_statements(page, view: View) -> None:  # noqa
     rows = {r[1]: r for r in _rows(page, "statements")}
     failed = sum(s.error for s in SPECS if s.attributes.get("db.system") == "postgresql")
     assert rows["SELECT * FROM orders WHERE id = ?"][:4] == ["postgresql", "SELECT * FROM orders WHERE id = ?", str(TRACES), str(failed)]
-    _shot(page, "db")
     # The slowest example opens its trace.
     page.locator("[data-testid='statements'] tr", has_text="orders").locator("td").nth(6).locator("a").first.click()
     page.wait_for_selector("main[data-ready='trace']")
@@ -186,7 +156,6 @@ def test_errors_page_counts_each_type(page, view: View) -> None:  # noqa: ANN001
     pq = [r for r in rows if r[1] == "pq.Error"]
     expected = sum(1 for s in SPECS if s.attributes.get("error.type") == "pq.Error")
     assert [r[0] for r in pq] == ["backend"] and pq[0][2:5] == ["SELECT orders", "CLIENT", str(expected)]
-    _shot(page, "errors")
 
 
 def test_instances_page_shows_runtime_metrics(page, view: View) -> None:  # noqa: ANN001
@@ -195,7 +164,6 @@ def test_instances_page_shows_runtime_metrics(page, view: View) -> None:  # noqa
     for instance, value in (("fe-0", "12"), ("fe-1", "15")):
         assert re.search(rf"frontend · {instance}", text)
         assert re.search(rf"go\.goroutine\.count\s+{value} ", text)
-    _shot(page, "instances")
 
 
 def test_config_page_shows_and_saves_the_stored_settings(page, view: View) -> None:  # noqa: ANN001
@@ -206,7 +174,6 @@ def test_config_page_shows_and_saves_the_stored_settings(page, view: View) -> No
     page.wait_for_function("location.hash === '#/config/backend' && document.querySelector(\"main[data-ready='config']\")")
     assert page.input_value("input[name=ratio]") == "0.25"
     assert not page.is_checked("input[value=nethttp]") and page.is_checked("input[value=databasesql]")
-    _shot(page, "config")
     page.fill("input[name=ratio]", "0.5")
     page.check("input[value=nethttp]")
     page.uncheck("input[value=databasesql]")
@@ -225,7 +192,6 @@ def test_alerts_page_shows_the_firing_rule_and_adds_one(page, view: View) -> Non
     errors = _requests("frontend")
     assert _rows(page, "alert-rules")[0][:4] == ["frontend errors", "firing", f"{errors[1] / errors[0]:.4f}", "error_rate > 0.05"]
     assert _rows(page, "alert-events")[0][1:3] == ["frontend errors", "firing"]
-    _shot(page, "alerts")
     page.fill("input[name=service]", "backend")
     page.select_option("select[name=metric]", "db_p99_ms")
     page.fill("input[name=threshold]", "1000")

@@ -10,8 +10,8 @@ export async function render(main, service) {
     el("h1", {}, `Dependencies of ${service}`),
     el("p", {}, link(`#/service/${encodeURIComponent(service)}`, "Provided endpoints")),
     table([
-      ["Downstream", (r) => r.peer],
-      ["Kind", (r) => (r.db_system ? `database (${r.db_system})` : r.rpc_service ? "RPC" : "host")],
+      ["Downstream", (r) => (r.target_kind === "service" ? link(`#/service/${encodeURIComponent(r.peer)}`, r.peer) : r.peer)],
+      ["Kind", (r) => (r.target_kind === "service" ? "service" : r.db_system ? `database (${r.db_system})` : r.rpc_service ? "RPC" : "host")],
       // Trace search finds requests, so a call leads to the caller's requests.
       ...redColumns(() => ({ service })),
     ], peers, "dependencies"),

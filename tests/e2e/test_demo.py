@@ -1,0 +1,166 @@
+"""The README's first command, as a newcomer runs it: examples/demo.py builds the
+shop with rulec, runs it against `rulec view`, prints its first traces and leaves
+the console open with traffic flowing; Ctrl-C ends it. The console is then
+visited page by page in real Chromium.
+
+With RULEC_SCREENSHOTS=1 the test lets the traffic run a few minutes (so the
+charts have points) and screenshots every page into docs/screenshots/: the
+committed screenshots are made that way. A plain run writes nothing into the tree.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from support.gomod import ROOT
+
+pytestmark = pytest.mark.e2e
+pytest.importorskip("playwright.sync_api")
+
+SHOTS = ROOT / "docs" / "screenshots" if os.environ.get("RULEC_SCREENSHOTS") == "1" else None
+TRAFFIC_SECONDS = 150 if SHOTS else 0  # per-minute charts want a few minutes of points
+
+
+@dataclass
+class Demo:
+    proc: subprocess.Popen[str]
+    lines: queue.Queue[str | None]
+    output: list[str]
+    console: str = ""
+
+    def read_until(self, pattern: str, timeout: float) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            if line is None:
+                break
+            self.output.append(line)
+            if m := re.search(pattern, line):
+                return m
+        pytest.fail(f"demo never printed {pattern!r}; it printed:\n{''.join(self.output)}")
+
+    def api(self, path: str) -> Any:
+        with urllib.request.urlopen(self.console + path.lstrip("/"), timeout=10) as resp:
+            return json.load(resp)
+
+    def call(self, method: str, path: str, body: bytes) -> int:
+        req = urllib.request.Request(self.console + path.lstrip("/"), data=body, method=method,
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    data = tmp_path_factory.mktemp("demo-view")
+    proc = subprocess.Popen(
+        [sys.executable, "examples/demo.py", "--console-port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0",
+         "--data", str(data), "--no-open"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    started = Demo(proc, lines, [])
+    try:
+        started.console = started.read_until(r"The console: (\S+)", timeout=900).group(1)
+        yield started
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _wait(what: str, ready: Any, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.3)
+
+
+def test_demo_prints_the_first_traces(demo: Demo) -> None:
+    text = "".join(demo.output)
+    trees = re.findall(r"^trace [0-9a-f]{32}  \((\d+) spans\)$", text, re.M)
+    assert trees == ["3", "3", "3"], text
+    assert re.search(r"^  frontend  SERVER  GET /checkout/\{id\}  \[ERROR\].*url\.path=/checkout/fail", text, re.M)
+    assert re.search(r"^    frontend  CLIENT  GET  \[UNSET\].*/orders/42 http\.response\.status_code=200", text, re.M)
+    assert re.search(r"^      backend  SERVER  GET /orders/\{id\}  \[UNSET\].*url\.path=/orders/missing", text, re.M)
+
+
+def test_console_pages_show_the_shops_traffic(demo: Demo, browser) -> None:  # noqa: ANN001
+    _wait("checkouts from the demo's traffic", lambda: _requests(demo, "frontend") >= 10)
+    services = {"frontend", "backend"}
+    _wait("runtime metrics from both services", lambda: {i["service"] for i in demo.api("api/instances?last=15m")} == services)
+    # A user's first steps on the config and alerts pages, through the API they call.
+    assert demo.call("PUT", "api/config?service=backend", b'{"sampling": {"ratio": 0.5}, "plugins": {"disabled": []}}') == 200
+    rule = b'{"name": "checkout errors", "metric": "error_rate", "service": "frontend", "threshold": 0.02, "window": "15m"}'
+    assert demo.call("POST", "api/alerts", rule) == 200
+    _wait("the alert to fire", lambda: demo.api("api/alerts/events?limit=5") != [])
+    time.sleep(TRAFFIC_SECONDS)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def visit(route: str, ready: str, shot: str) -> str:
+        page.goto(f"{demo.console}#/{route}")
+        page.wait_for_selector(f"main[data-ready='{ready}']")
+        if SHOTS is not None:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
+        return page.inner_text("main")
+
+    overview = visit("overview?last=15m", "overview", "overview")
+    assert "frontend" in overview and "backend" in overview
+    visit("topology?last=15m", "topology", "topology")
+    edges = page.evaluate("document.getElementById('graph').cy.edges().map(e => [e.source().id(), e.target().id()])")
+    assert ["frontend", "backend"] in edges
+    assert "/checkout/{id}" in visit("service/frontend?last=15m", "service", "service")
+    assert "backend\tservice" in visit("dependencies/frontend?last=15m", "dependencies", "dependencies")
+    assert "/checkout/{id}" in visit("traces?service=frontend&status=error&last=15m", "traces", "traces")
+    failed = demo.api("api/traces?service=frontend&status=error&last=15m")[0]["trace_id"]
+    visit(f"trace/{failed}", "trace", "trace")
+    assert page.locator("[data-testid='waterfall'] .row").count() == 3
+    assert "process.runtime.go.goroutines" in visit("instances?last=15m", "instances", "instances")
+    visit("db?last=15m", "db", "db")  # the shop has no database: an empty page, said so
+    assert "502" in visit("errors?last=15m", "errors", "errors")
+    visit("config/backend", "config", "config")
+    assert page.input_value("input[name=ratio]") == "0.5"
+    assert "checkout errors" in visit("alerts", "alerts", "alerts")
+    context.close()
+    assert errors == []
+
+
+def test_ctrl_c_stops_the_shop_and_the_view(demo: Demo) -> None:
+    demo.proc.send_signal(signal.SIGINT)
+    demo.read_until(r"rulec view: stopped, store flushed", timeout=60)
+    assert demo.proc.wait(timeout=30) == 0
+
+
+def _requests(demo: Demo, service: str) -> int:
+    rows = demo.api("api/overview?last=15m")["services"]
+    return next((r["requests"] for r in rows if r["service"] == service), 0)
