@@ -125,6 +125,10 @@ ENDPOINTS: dict[str, tuple[str, _Endpoint]] = {
     "/api/trace": ("?trace_id= every span of a trace", lambda c, p: queries.trace(c, p.required("trace_id"))),
     "/api/db_statements": ("[?service=] per normalised statement", lambda c, p: queries.db_statements(c, *p.window(), p.text("service"))),
     "/api/errors": ("[?service=] per error type and endpoint", lambda c, p: queries.errors(c, *p.window(), p.text("service"))),
+    "/api/errors/series": (
+        "[?service=] errors per minute, per service and error type",
+        lambda c, p: queries.error_series(c, *p.window(), p.text("service")),
+    ),
     "/api/instances": (
         "[?service=] latest runtime metrics per instance",
         lambda c, p: queries.instances(c, *p.window(), p.text("service")),

@@ -216,6 +216,25 @@ def errors(
     )
 
 
+def error_series(
+    con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
+) -> list[dict[str, Any]]:
+    """Error spans per minute, per service and error type: the errors page's chart."""
+    return _dicts(
+        con,
+        f"""
+        SELECT service, coalesce(error_type, status_message, 'unknown') AS error_type,
+            start_ns // {MINUTE_NS} * {MINUTE_NS} AS minute_ns, count(*) AS count
+        FROM spans
+        WHERE status = 'ERROR' AND start_ns >= $since AND start_ns < $until
+            AND ($service IS NULL OR service = $service)
+        GROUP BY ALL
+        ORDER BY service, error_type, minute_ns
+        """,
+        {"since": since_ns, "until": until_ns, "service": service},
+    )
+
+
 def instances(
     con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
 ) -> list[dict[str, Any]]:

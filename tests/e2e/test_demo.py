@@ -126,31 +126,47 @@ def test_console_pages_show_the_shops_traffic(demo: Demo, browser) -> None:  # n
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-    def visit(route: str, ready: str, shot: str) -> str:
+    def visit(route: str, ready: str) -> str:
         page.goto(f"{demo.console}#/{route}")
         page.wait_for_selector(f"main[data-ready='{ready}']")
-        if SHOTS is not None:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
         return page.inner_text("main")
 
-    overview = visit("overview?last=15m", "overview", "overview")
+    def shot(name: str, full_page: bool = True) -> None:
+        if SHOTS is not None:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+    overview = visit("overview", "overview")
     assert "frontend" in overview and "backend" in overview
-    visit("topology?last=15m", "topology", "topology")
+    shot("overview")
+    visit("topology", "topology")
     edges = page.evaluate("document.getElementById('graph').cy.edges().map(e => [e.source().id(), e.target().id()])")
     assert ["frontend", "backend"] in edges
-    assert "/checkout/{id}" in visit("service/frontend?last=15m", "service", "service")
-    assert "backend\tservice" in visit("dependencies/frontend?last=15m", "dependencies", "dependencies")
-    assert "/checkout/{id}" in visit("traces?service=frontend&status=error&last=15m", "traces", "traces")
+    shot("topology")
+    assert "/checkout/{id}" in visit("service/frontend", "service")
+    shot("service")
+    assert "backend\tservice" in visit("dependencies/frontend", "dependencies")
+    shot("dependencies")
+    assert "/checkout/{id}" in visit("traces?service=frontend&status=error", "traces")
+    shot("traces", full_page=False)  # a hundred rows
     failed = demo.api("api/traces?service=frontend&status=error&last=15m")[0]["trace_id"]
-    visit(f"trace/{failed}", "trace", "trace")
+    visit(f"trace/{failed}", "trace")
     assert page.locator("[data-testid='waterfall'] .row").count() == 3
-    assert "process.runtime.go.goroutines" in visit("instances?last=15m", "instances", "instances")
-    visit("db?last=15m", "db", "db")  # the shop has no database: an empty page, said so
-    assert "502" in visit("errors?last=15m", "errors", "errors")
-    visit("config/backend", "config", "config")
+    page.locator("[data-testid='waterfall'] summary").nth(1).click()  # the client span's attributes
+    assert "url.full" in page.inner_text("main")
+    shot("trace")
+    assert "process.runtime.go.goroutines" in visit("instances", "instances")
+    shot("instances")
+    visit("db", "db")  # the shop has no database: an empty page
+    shot("db")
+    assert "502" in visit("errors", "errors")
+    assert page.locator(".chart canvas").count() == 1
+    shot("errors")
+    visit("config/backend", "config")
     assert page.input_value("input[name=ratio]") == "0.5"
-    assert "checkout errors" in visit("alerts", "alerts", "alerts")
+    shot("config")
+    assert "checkout errors" in visit("alerts", "alerts")
+    shot("alerts")
     context.close()
     assert errors == []
 

@@ -152,6 +152,7 @@ def test_db_page_groups_normalised_statements(page, view: View) -> None:  # noqa
 
 def test_errors_page_counts_each_type(page, view: View) -> None:  # noqa: ANN001
     _open(page, view, "errors", "errors")
+    assert page.locator(".chart canvas").count() == 1  # errors per minute
     rows = _rows(page, "errors")
     pq = [r for r in rows if r[1] == "pq.Error"]
     expected = sum(1 for s in SPECS if s.attributes.get("error.type") == "pq.Error")

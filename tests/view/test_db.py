@@ -149,6 +149,16 @@ def test_errors_grouped(loaded: ViewApp) -> None:
     }
 
 
+def test_error_series_counts_each_minute(loaded: ViewApp) -> None:
+    got = {(e["service"], e["error_type"], e["minute_ns"]): e["count"] for e in _query(loaded, queries.error_series, SINCE, UNTIL)}
+    want: dict[tuple[str, str, int], int] = {}
+    for s in TRAFFIC:
+        if s.error:
+            key = (s.service, s.attributes.get("error.type", "failed"), s.start_ns // queries.MINUTE_NS * queries.MINUTE_NS)
+            want[key] = want.get(key, 0) + 1
+    assert got == want and sum(got.values()) == 4 * sum(s.error for s in _servers("frontend"))
+
+
 def test_window_excludes_older_spans(loaded: ViewApp) -> None:
     cut = TRAFFIC[len(TRAFFIC) // 2].start_ns
     got = _query(loaded, queries.overview, cut, UNTIL)["services"]
