@@ -133,6 +133,10 @@ ENDPOINTS: dict[str, tuple[str, _Endpoint]] = {
         "[?service=] latest runtime metrics per instance",
         lambda c, p: queries.instances(c, *p.window(), p.text("service")),
     ),
+    "/api/instances/red": (
+        "[?service=] RED of each instance's requests",
+        lambda c, p: queries.instance_red(c, *p.window(), p.text("service")),
+    ),
     "/api/config": ("[?service=] live configuration (PUT/POST ?service= to change)", _config),
     "/api/alerts": (
         "alert rules with state and value (POST to add, PUT/DELETE /api/alerts/ID)",

@@ -235,6 +235,24 @@ def error_series(
     )
 
 
+def instance_red(
+    con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
+) -> list[dict[str, Any]]:
+    """RED of the requests each service instance served."""
+    return _dicts(
+        con,
+        f"""
+        SELECT service, instance, {_red()}
+        FROM spans
+        WHERE {_ENTRY} AND start_ns >= $since AND start_ns < $until
+            AND ($service IS NULL OR service = $service)
+        GROUP BY service, instance
+        ORDER BY service, instance NULLS FIRST
+        """,
+        {"since": since_ns, "until": until_ns, "service": service},
+    )
+
+
 def instances(
     con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
 ) -> list[dict[str, Any]]:

@@ -165,6 +165,12 @@ def test_instances_page_shows_runtime_metrics(page, view: View) -> None:  # noqa
     for instance, value in (("fe-0", "12"), ("fe-1", "15")):
         assert re.search(rf"frontend · {instance}", text)
         assert re.search(rf"go\.goroutine\.count\s+{value} ", text)
+    # Each instance's own requests, beside its metrics.
+    served = {(s.service, s.instance): s for s in SPECS if s.kind == "SERVER"}
+    red = [r[:2] for r in _rows(page, "instance-red")]
+    for service, instance in sorted(served):
+        hits = [s for s in SPECS if s.kind == "SERVER" and (s.service, s.instance) == (service, instance)]
+        assert [str(len(hits)), str(sum(s.error for s in hits))] in red
 
 
 def test_config_page_shows_and_saves_the_stored_settings(page, view: View) -> None:  # noqa: ANN001

@@ -85,6 +85,15 @@ def test_overview_per_service(loaded: ViewApp) -> None:
         assert all(m["minute_ns"] % queries.MINUTE_NS == 0 for m in minutes)
 
 
+def test_instance_red(loaded: ViewApp) -> None:
+    got = _query(loaded, queries.instance_red, SINCE, UNTIL)
+    want = sorted({(s.service, s.instance) for s in TRAFFIC if s.kind == "SERVER"})
+    assert [(r["service"], r["instance"]) for r in got] == want
+    for row in got:
+        served = [s for s in _servers(row["service"]) if s.instance == row["instance"]]
+        assert {k: row[k] for k in ("requests", "errors", "avg_ns", "p99_ns")} == _red(served)
+
+
 def test_endpoints_and_dependencies(loaded: ViewApp) -> None:
     assert _query(loaded, queries.endpoints, "backend", SINCE, UNTIL) == [{"endpoint": "/orders/{id}", **_red(_servers("backend"))}]
     deps = {d["peer"]: d for d in _query(loaded, queries.dependencies, "backend", SINCE, UNTIL)}
