@@ -139,6 +139,41 @@ def test_trace_search_by_service_and_status(page, view: View) -> None:  # noqa: 
     assert len(rows) == _requests("backend")[1] and {r[1] for r in rows} == {"backend"}
 
 
+def _minute_ns(ns: int) -> int:
+    return ns // 60_000_000_000 * 60_000_000_000
+
+
+def test_a_chart_point_opens_that_minutes_requests(page, view: View) -> None:  # noqa: ANN001
+    _open(page, view, "overview", "overview")
+    # Click the frontend's first point on "Requests per minute", where ECharts drew it.
+    x, y = page.evaluate(
+        """async () => {
+            const echarts = await import('/static/vendor/echarts.mjs');
+            const node = document.querySelector('.chart');
+            const chart = echarts.getInstanceByDom(node);
+            const series = chart.getOption().series.findIndex((s) => s.name === 'frontend');
+            const point = chart.getOption().series[series].data[0];
+            const [px, py] = chart.convertToPixel({ seriesIndex: series }, point);
+            const box = node.getBoundingClientRect();
+            return [box.left + px, box.top + py];
+        }"""
+    )
+    page.mouse.click(x, y)
+    page.wait_for_function("location.hash.includes('since_ns=') && document.querySelector(\"main[data-ready='traces']\")")
+    first = min(_minute_ns(s.start_ns) for s in SPECS if s.service == "frontend" and s.kind == "SERVER")
+    want = [s for s in SPECS if s.service == "frontend" and s.kind == "SERVER" and _minute_ns(s.start_ns) == first]
+    assert f"since_ns={first}&until_ns={first + 60_000_000_000}" in page.url
+    rows = _rows(page, "traces")
+    assert len(rows) == len(want) and {r[1] for r in rows} == {"frontend"}
+    # The window shows in From/To, and a search from the form keeps it.
+    assert page.input_value("input[name=since]") != "" and page.input_value("input[name=until]") != ""
+    page.select_option("select[name=status]", "error")
+    page.click("button[type=submit]")
+    page.wait_for_function("location.hash.includes('status=error') && document.querySelector(\"main[data-ready='traces']\")")
+    assert f"since_ns={first}&until_ns={first + 60_000_000_000}" in page.url
+    assert len(_rows(page, "traces")) == sum(s.error for s in want)
+
+
 def test_db_page_groups_normalised_statements(page, view: View) -> None:  # noqa: ANN001
     _open(page, view, "db", "db")
     rows = {r[1]: r for r in _rows(page, "statements")}

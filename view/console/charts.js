@@ -2,7 +2,8 @@
 import * as echarts from "./vendor/echarts.mjs";
 
 // A time-series line chart over [sinceMs, untilMs]: series is [{name, points: [[ms, value], ...]}].
-export function lineChart(container, title, series, [sinceMs, untilMs], unit = "") {
+// onPoint(seriesName, ms), if given, runs when a point is clicked.
+export function lineChart(container, title, series, [sinceMs, untilMs], unit = "", onPoint = null) {
   const chart = echarts.init(container);
   chart.setOption({
     animation: false,
@@ -14,6 +15,7 @@ export function lineChart(container, title, series, [sinceMs, untilMs], unit = "
     yAxis: { type: "value", name: unit },
     series: series.map((s) => ({ name: s.name, type: "line", showSymbol: true, data: s.points })),
   });
+  if (onPoint) chart.on("click", (p) => onPoint(p.seriesName, p.value[0]));
   return chart;
 }
 

@@ -23,6 +23,15 @@ export function tracesHref(filters) {
 
 export const link = (href, text) => el("a", { href }, String(text));
 
+// Nanoseconds since the epoch exceed a double's exact range: they travel as strings.
+export const msToNs = (ms) => String(BigInt(Math.round(ms)) * 1000000n);
+export const nsToMs = (ns) => Number(BigInt(ns) / 1000000n);
+
+// The trace search for one minute of a per-minute chart.
+export function minuteTraces(filters, minuteMs) {
+  return tracesHref({ ...filters, since_ns: msToNs(minuteMs), until_ns: msToNs(minuteMs + 60_000) });
+}
+
 // columns: [header, row => cell content, {num: true}?]; rows: API objects.
 export function table(columns, rows, testid) {
   if (rows.length === 0) return el("p", { class: "empty" }, "Nothing in this time range.");

@@ -1,7 +1,7 @@
 // 1 Overview: per service RED and instances, with per-minute charts.
 import { api, windowMs } from "../api.js";
 import { lineChart } from "../charts.js";
-import { el, link, redColumns, table } from "../ui.js";
+import { el, link, minuteTraces, redColumns, table } from "../ui.js";
 
 function perService(series, value) {
   const byService = new Map();
@@ -15,11 +15,11 @@ function perService(series, value) {
 export async function render(main) {
   const { services, series } = await api("overview");
   const charts = [
-    ["Requests per minute", (r) => r.requests, ""],
-    ["Errors per minute", (r) => r.errors, ""],
-    ["p99 latency", (r) => r.p99_ns / 1e6, "ms"],
-    ["Average latency", (r) => r.avg_ns / 1e6, "ms"],
-  ].map(([title, value, unit]) => ({ title, value, unit, node: el("div", { class: "chart" }) }));
+    ["Requests per minute", (r) => r.requests, "", {}],
+    ["Errors per minute", (r) => r.errors, "", { status: "error" }],
+    ["p99 latency", (r) => r.p99_ns / 1e6, "ms", {}],
+    ["Average latency", (r) => r.avg_ns / 1e6, "ms", {}],
+  ].map(([title, value, unit, filters]) => ({ title, value, unit, filters, node: el("div", { class: "chart" }) }));
   main.append(
     el("h1", {}, "Overview"),
     table(
@@ -34,5 +34,10 @@ export async function render(main) {
     ),
     el("div", { class: "charts" }, charts.map((c) => c.node)),
   );
-  for (const c of charts) lineChart(c.node, c.title, perService(series, c.value), windowMs(), c.unit);
+  // A point opens that minute's requests of its service.
+  for (const c of charts) {
+    lineChart(c.node, c.title, perService(series, c.value), windowMs(), c.unit, (service, minuteMs) => {
+      location.hash = minuteTraces({ service, ...c.filters }, minuteMs);
+    });
+  }
 }

@@ -1,8 +1,17 @@
-// 5 Traces: search requests by service, endpoint, status, minimum duration and the time range.
+// 5 Traces: search requests by service, endpoint, status, minimum duration and time:
+// the shared range, or a From/To window (which charts' points also open).
 import { api } from "../api.js";
-import { el, link, ms, table, time, tracesHref } from "../ui.js";
+import { el, link, ms, msToNs, nsToMs, table, time, tracesHref } from "../ui.js";
 
-const FIELDS = ["service", "endpoint", "status", "min_duration_ns"];
+const FIELDS = ["service", "endpoint", "status", "min_duration_ns", "since_ns", "until_ns"];
+
+// <input type=datetime-local> speaks local wall-clock time, minutes.
+function localInput(ns) {
+  if (!ns) return "";
+  const d = new Date(nsToMs(ns));
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+const inputNs = (value) => (value ? msToNs(new Date(value).getTime()) : "");
 
 function searchForm(params) {
   const input = (name, label) => el("label", {}, `${label} `, el("input", { name, value: params.get(name) || "" }));
@@ -12,12 +21,17 @@ function searchForm(params) {
   const form = el("form", { class: "search" },
     input("service", "Service"), input("endpoint", "Endpoint"), el("label", {}, "Status ", status),
     el("label", {}, "Min duration (ms) ", el("input", { name: "min_ms", value: minMs, size: 6 })),
+    el("label", {}, "From ", el("input", { type: "datetime-local", name: "since", value: localInput(params.get("since_ns")) })),
+    el("label", {}, "To ", el("input", { type: "datetime-local", name: "until", value: localInput(params.get("until_ns")) })),
     el("button", { type: "submit" }, "Search"));
   form.addEventListener("submit", (evt) => {
     evt.preventDefault();
     const data = new FormData(form);
     const minNs = data.get("min_ms") ? Math.round(Number(data.get("min_ms")) * 1e6) : "";
-    location.hash = tracesHref({ service: data.get("service"), endpoint: data.get("endpoint"), status: data.get("status"), min_duration_ns: minNs });
+    location.hash = tracesHref({
+      service: data.get("service"), endpoint: data.get("endpoint"), status: data.get("status"), min_duration_ns: minNs,
+      since_ns: inputNs(data.get("since")), until_ns: inputNs(data.get("until")),
+    });
   });
   return form;
 }
