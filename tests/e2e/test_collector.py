@@ -6,6 +6,7 @@ and a stand-in for a fleet's store; both show the same linked traces."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from support.collector import Collector, collector_binary, collector_running
+from support.collector import CONFIG, Collector, collector_binary, collector_running
+from support.gomod import ROOT
 from support.procs import get
 from support.shop import shop_running
 from support.viewproc import View, rulec_view
@@ -48,16 +50,17 @@ def _checkouts(view: View, **params: str) -> list[dict[str, Any]]:
     return _api(view, "/api/traces", service="frontend", endpoint=CHECKOUT, **params)
 
 
-def _series(collector: Collector, name: str, exporter: str | None = None) -> float:
-    """The sum of a counter of the collector's own metrics, over one exporter's series if named."""
-    label = f'exporter="{exporter}"' if exporter else ""
-    return sum(v for key, v in collector.metrics().items() if key.split("{")[0] == name and label in key)
+def _series(collector: Collector, name: str, **labels: str) -> float:
+    """The sum of a counter of the collector's own metrics over its series with these labels."""
+    wanted = [f'{label}="{value}"' for label, value in labels.items()]
+    return sum(v for key, v in collector.metrics().items() if key.split("{")[0] == name and all(w in key for w in wanted))
 
 
-def _passed_through(collector: Collector) -> bool:
+def _passed_through(collector: Collector, transport: str) -> bool:
+    """Every span the OTLP receiver accepted (all of them over `transport`), both OTLP exporters sent."""
     accepted = _series(collector, "otelcol_receiver_accepted_spans")
-    sent = [_series(collector, "otelcol_exporter_sent_spans", e) for e in ("otlp_http/view", "otlp_http/fleet")]
-    return accepted > 0 and sent == [accepted, accepted]
+    sent = [_series(collector, "otelcol_exporter_sent_spans", exporter=e) for e in ("otlp_http/view", "otlp_http/fleet")]
+    return accepted > 0 and _series(collector, "otelcol_receiver_accepted_spans", transport=transport) == accepted == sent[0] == sent[1]
 
 
 def _assert_shop_telemetry(view: View) -> None:
@@ -86,10 +89,15 @@ def _assert_shop_telemetry(view: View) -> None:
     assert {"frontend", "backend"} <= {i["service"] for i in _api(view, "/api/instances")}
 
 
-def test_shop_exports_through_collector_to_two_views(shop, collector_bin: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("protocol", ["http/protobuf", "grpc"])
+def test_shop_exports_through_collector_to_two_views(shop, collector_bin: Path, tmp_path: Path, protocol: str) -> None:
     with rulec_view(tmp_path / "view") as view, rulec_view(tmp_path / "fleet") as fleet:
         with collector_running(collector_bin, view.otlp_http, fleet.otlp_http, tmp_path / "collector.log") as collector:
-            otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": collector.otlp_http, "OTEL_METRIC_EXPORT_INTERVAL": "300"}
+            otel = {
+                "OTEL_EXPORTER_OTLP_PROTOCOL": protocol,
+                "OTEL_EXPORTER_OTLP_ENDPOINT": collector.otlp_grpc if protocol == "grpc" else collector.otlp_http,
+                "OTEL_METRIC_EXPORT_INTERVAL": "300",
+            }
             with shop_running(shop.frontend, shop.backend, otel) as (url, _, _):
                 for order in ORDERS:
                     assert get(f"{url}/checkout/{order}")[0] == 200
@@ -98,7 +106,8 @@ def test_shop_exports_through_collector_to_two_views(shop, collector_bin: Path, 
                     _until(lambda s=sink: len(_checkouts(s)) == len(ORDERS) + 1, f"checkouts in {sink.otlp_http}")
                     _until(lambda s=sink: len({i["service"] for i in _api(s, "/api/instances")}) >= 2, "runtime metrics")
             # Every span the collector accepted, it sent to both stores.
-            _until(lambda: _passed_through(collector), "the collector's exporters to catch up")
+            transport = "grpc" if protocol == "grpc" else "http"
+            _until(lambda: _passed_through(collector, transport), "the collector's exporters to catch up")
             log = collector.log.read_text()
 
         for sink in (view, fleet):
@@ -106,3 +115,10 @@ def test_shop_exports_through_collector_to_two_views(shop, collector_bin: Path, 
         assert {t["trace_id"] for t in _checkouts(view)} == {t["trace_id"] for t in _checkouts(fleet)}
         # The third exporter, debug, logged the batches it saw.
         assert "Traces" in log and "Metrics" in log, log
+
+
+def test_scale_doc_quotes_the_tested_config() -> None:
+    doc = (ROOT / "docs" / "scale.md").read_text()
+    quoted = re.search(r"<!-- quoted: examples/collector/collector.yaml -->\n```yaml\n(.*?)```", doc, re.DOTALL)
+    assert quoted, "docs/scale.md no longer quotes the collector's configuration"
+    assert quoted.group(1) == CONFIG.read_text()

@@ -63,9 +63,7 @@ def service(
     output goes to a pipe, or to the file `log` for a program that writes more
     than a pipe holds."""
     with log.open("wb") if log else contextlib.nullcontext() as out:
-        proc = subprocess.Popen(
-            [str(binary), *args], env={**os.environ, **env}, stdout=out or subprocess.PIPE, stderr=subprocess.STDOUT
-        )
+        proc = subprocess.Popen([str(binary), *args], env={**os.environ, **env}, stdout=out or subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             if health_url.startswith("tcp://"):
                 wait_tcp(health_url.removeprefix("tcp://"))
