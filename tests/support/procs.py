@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,17 +55,22 @@ def wait_tcp(addr: str, timeout: float = 20) -> None:
 
 
 @contextmanager
-def service(binary: Path, env: dict[str, str], health_url: str) -> Iterator[subprocess.Popen[bytes]]:
-    """Run binary until the block ends, once health_url answers (an
-    http:// URL, or tcp://host:port for a server that speaks no HTTP)."""
-    proc = subprocess.Popen([str(binary)], env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        if health_url.startswith("tcp://"):
-            wait_tcp(health_url.removeprefix("tcp://"))
-        else:
-            wait_http(health_url)
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=10)
+def service(
+    binary: Path, env: dict[str, str], health_url: str, args: Sequence[str] = (), log: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run binary (with args) until the block ends, once health_url answers (an
+    http:// URL, or tcp://host:port for a server that speaks no HTTP). Its
+    output goes to a pipe, or to the file `log` for a program that writes more
+    than a pipe holds."""
+    with log.open("wb") if log else contextlib.nullcontext() as out:
+        proc = subprocess.Popen([str(binary), *args], env={**os.environ, **env}, stdout=out or subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            if health_url.startswith("tcp://"):
+                wait_tcp(health_url.removeprefix("tcp://"))
+            else:
+                wait_http(health_url)
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(timeout=10)
