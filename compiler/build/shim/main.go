@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command rulec-toolexec is the first step of rulec's -toolexec entry: it
 // runs the tool itself when rulec has nothing to do to the call, without
 // starting Python, and hands every other call to toolexec.py.
