@@ -27,7 +27,8 @@ def toolexec_argv(cache: Path, goenv: dict[str, str], env: dict[str, str]) -> li
 
 
 def _shim(cache: Path, goenv: dict[str, str], env: dict[str, str]) -> Path | None:
-    key = hashlib.sha256(SOURCE.read_bytes() + f"\0{goenv['GOROOT']}\0{goenv['GOVERSION']}".encode()).hexdigest()[:16]
+    where = "\0".join(goenv[k] for k in ("GOROOT", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"))
+    key = hashlib.sha256(SOURCE.read_bytes() + where.encode()).hexdigest()[:16]
     out = cache / "toolexec" / key / "rulec-toolexec"
     if out.exists():
         return out
