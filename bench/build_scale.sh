@@ -14,7 +14,7 @@
 #
 # GOCACHE: a fresh one (deleted at the end), filled by one build of each
 # command before timing; BENCH_SHARED_GOCACHE=1 uses `go env GOCACHE`
-# instead (bench/quick.sh, at N=50: a few hundred KB of new entries).
+# instead (bench/quick.sh, at N=50: a few MB of new entries).
 # RULEC_CACHE is a fresh one either way. rulec's stage times come from
 # RULEC_TIMINGS=1. Each result line starts with RESULT (bench/quick.sh reads
 # them).
