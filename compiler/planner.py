@@ -83,29 +83,31 @@ def _call_site_edits(advice: list[Advice]) -> dict[str, tuple[CallSite, ...]]:
     return {file: tuple(sites) for file, sites in out.items()}
 
 
-def _root_imports(pkg: Package, hook_packages: list[str], build: Build) -> tuple[list[str], list[str]]:
+def _root_imports(pkg: Package, hook_packages: list[str], hook_deps: dict[str, set[str]]) -> tuple[list[str], list[str]]:
     """The hook packages a root imports so that every binary links them: in
     its generated file, and in an external test file for those that import
     the root themselves (a user's hooks on their own package: importing
-    them from the package would be a cycle, its tests may)."""
+    them from the package would be a cycle, its tests may). `hook_deps`:
+    each hook package's dependencies (_dependencies)."""
     direct, in_tests = [], []
     for hook in hook_packages:
         if hook == pkg.path:
             continue
-        (in_tests if _depends_on(build, hook, pkg.path) else direct).append(hook)
+        (in_tests if pkg.path in hook_deps[hook] else direct).append(hook)
     return direct, in_tests if pkg.test_package else []
 
 
-def _depends_on(build: Build, start: str, target: str) -> bool:
+def _dependencies(build: Build, start: str) -> set[str]:
+    """`start` and every package of the build it imports, directly or not.
+    Computed once per hook package, not once per root and hook: a build of
+    ./... has a root per package."""
     seen, stack = set(), [start]
     while stack:
         path = stack.pop()
-        if path == target:
-            return True
         if path not in seen and path in build.packages:
             seen.add(path)
-            stack.extend(build.packages[path].imports)
-    return False
+            stack.extend(i for i in build.packages[path].imports if i not in seen)
+    return seen
 
 
 def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, copies: ModuleCopies | None = None) -> Summary:
@@ -126,6 +128,7 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
     overlay: dict[str, str] = {}
     summary = Summary(plugins=res.graph.plugins_of(a.rule for a in res.advice))
     bridge = bool(hook_packages) and goroutine_context.RUNTIME in build.packages
+    hook_deps = {hook: _dependencies(build, hook) for hook in hook_packages} if roots else {}
     if bridge:
         if goroutine_context.RUNTIME in by_pkg:
             raise ValueError("rules advising package runtime itself are not supported")
@@ -137,7 +140,7 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
         edits = func_edits(advice)
         fields = _field_edits(fields_by_pkg.get(path, []))
         sites = _call_site_edits(advice)
-        blank, test_blank = _root_imports(pkg, hook_packages, build) if path in roots else ([], [])
+        blank, test_blank = _root_imports(pkg, hook_packages, hook_deps) if path in roots else ([], [])
         if test_blank and pkg.go_files:
             overlay.update(_write_hooks_test_file(pkg, test_blank, plan_dir, final_dir))
         shape = PackagePlan(path, "", edits, fields, call_sites=sites).to_json()

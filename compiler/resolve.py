@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from compiler import gosource
-from compiler.golist import Build, Package
+from compiler.golist import Build, Module, Package
 from compiler.graph import RuleGraph
 from compiler.paths import RUNTIME_DIR
 from compiler.plan import ERROR, PANIC, Expr
@@ -273,15 +273,17 @@ def _renderable(advice_hooks: list[Hook | None], pkg: Package) -> str | None:
     return None
 
 
-def _inactive_reason(plugin_module: str | None, versions: VersionRange, build: Build) -> tuple[str, bool] | None:
+def _inactive_reason(
+    plugin_module: str | None, versions: VersionRange, go_version: str, modules: dict[str, Module]
+) -> tuple[str, bool] | None:
     """Why the plugin does not apply to this build, and whether that is its version."""
     if plugin_module is None:
         try:
-            ok = versions.contains(build.go_version)
+            ok = versions.contains(go_version)
         except VersionError:
             ok = False
-        return None if ok else (f"Go {build.go_version} is outside {versions}", True)
-    module = build.modules().get(plugin_module)
+        return None if ok else (f"Go {go_version} is outside {versions}", True)
+    module = modules.get(plugin_module)
     if module is None:
         return f"module {plugin_module} is not in the build", False
     if module.replaced_by_dir or not module.version:
@@ -296,12 +298,15 @@ def resolve(graph: RuleGraph, build: Build) -> Resolution:
     """Mark every rule active or inactive for this build and fit its hooks."""
     res = Resolution(graph, [], [])
     plugins = {p.name: p for p in graph.plugins}
+    # Once per build, not once per rule: each is a pass over its packages.
+    modules = build.modules()
+    mains = [p for p in build.roots() if p.name == "main"]
     for rule in graph.rules():
         plugin = plugins[rule.plugin]
-        inactive = _inactive_reason(plugin.module, plugin.versions, build)
+        inactive = _inactive_reason(plugin.module, plugin.versions, build.go_version, modules)
         target = rule.joinpoint.target
         if target.package == MAIN_PACKAGE:
-            packages = [p for p in build.roots() if p.name == "main"]
+            packages = mains
         else:
             pkg = build.packages.get(target.package)
             packages = [pkg] if pkg is not None else []
@@ -317,6 +322,7 @@ def resolve(graph: RuleGraph, build: Build) -> Resolution:
             graph.mark(rule, bool(found), "" if found else "it cannot apply (see the errors above)")
             continue
         before, after, diags = find_hooks(rule, build.packages)
+        advised = len(res.advice)
         if diags:
             res.diagnostics.extend(diags)
             graph.mark(rule, False, "its hooks are missing")
@@ -328,7 +334,7 @@ def resolve(graph: RuleGraph, build: Build) -> Resolution:
             advice = _advise(rule, rule.joinpoint.func, pkg, before, after, res.diagnostics)
             if advice is not None:
                 res.advice.append(advice)
-        applied = any(a.rule == rule for a in res.advice)
+        applied = len(res.advice) > advised
         if rule.joinpoint.kind == "callsite" and not applied and not res.diagnostics:
             graph.mark(rule, False, f"no package of the application calls {target}")
             continue

@@ -17,8 +17,9 @@ bash view/console/build.sh
 
 echo "== lint"
 ruff check .
-test -z "$(gofmt -l runtime-go examples bench)" || { gofmt -l runtime-go examples bench; exit 1; }
+test -z "$(gofmt -l runtime-go examples bench compiler)" || { gofmt -l runtime-go examples bench compiler; exit 1; }
 (cd runtime-go && go vet ./... && GOOS=windows go vet ./... && GOOS=darwin go vet ./...)
+(cd compiler/build/shim && go vet main.go && GOOS=darwin go vet main.go)
 
 echo "== built-in rules against the oldest and newest release in each range"
 python3 -m compiler.cli check --releases

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler import config, packs
-from compiler.build import goargs, module_copies, workspace
+from compiler.build import goargs, module_copies, shim, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
 from compiler.paths import PLAN_DIR_ENV, RUNTIME_DIR
 from compiler.plan import Summary
+from compiler.timings import stage
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import rule_files
 
@@ -36,6 +37,8 @@ if TYPE_CHECKING:  # the planning stages are imported only when a plan is made
 
 SUPPORTED_GO = ((1, 25), (1, 26))  # oldest and newest Go release rulec is tested with
 _ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK", "GOMODCACHE"]
+# Not part of the plan key: what the toolexec shim is built for (shim.py).
+_HOST_KEYS = ["GOHOSTOS", "GOHOSTARCH"]
 
 
 class BuildError(Exception):
@@ -136,6 +139,7 @@ class Driver:
         self.packs: list[packs.ResolvedPack] = []
         self.verbose = verbose
         self.env = dict(os.environ)
+        self.goenv: dict[str, str] = {}  # `go env`, once prepare() ran
         if "toolexec" in self.args.own:
             raise BuildError("-toolexec cannot be combined with rulec: rulec itself runs as the toolexec of the build")
 
@@ -173,14 +177,18 @@ class Driver:
         flags = [*self.args.load_flags, *flags, *(["-mod=mod"] if update else [])]
         if self.args.command in ("test", "vet"):  # both compile the tests too
             flags.append("-test")
-        build = go_list([*flags, *self.args.list_patterns(), *extra], go_version, {**self.env, **env}, self.cwd)
+        with stage("go-list"):
+            build = go_list([*flags, *self.args.list_patterns(), *extra], go_version, {**self.env, **env}, self.cwd)
         for path in extra:  # the runtime's packages are listed to be seen, not built as roots
             if path in build.packages:
                 build.packages[path] = replace(build.packages[path], root=False)
         return build
 
     def prepare(self) -> Prepared:
-        env = go_env(_ENV_KEYS, self.env, self.cwd)
+        with stage("go-env"):
+            env = go_env([*_ENV_KEYS, *_HOST_KEYS], self.env, self.cwd)
+        self.goenv = env
+        env = {k: env[k] for k in _ENV_KEYS}
         go_version = _check_go(env["GOVERSION"])
         project = workspace.Project.find(env, self.args.own.get("modfile"), self.args.mod_flag(), self.cwd)
         if project is None:
@@ -191,10 +199,11 @@ class Driver:
             self.args.without_mod_flag()
         self.packs = [packs.resolve(p, cache_root()) for p in self.config.packs]
         self.rule_paths = [*self.rule_paths, *(p.rules for p in self.packs)]
-        rules = hashlib.sha256()
-        for f in rule_files(self.rule_paths):
-            rules.update(str(f).encode() + b"\0" + f.read_bytes())
-        key = self._key(env, project, rules.hexdigest())
+        with stage("plan-key"):
+            rules = hashlib.sha256()
+            for f in rule_files(self.rule_paths):
+                rules.update(str(f).encode() + b"\0" + f.read_bytes())
+            key = self._key(env, project, rules.hexdigest())
         plan_dir = cache_root() / "plans" / key
         if (plan_dir / "summary.json").exists():
             return Prepared(plan_dir, self._with_config_notes(Summary.from_json((plan_dir / "summary.json").read_text())), project)
@@ -235,25 +244,30 @@ class Driver:
         from compiler.resolve import resolve, user_hook_packages
         from ruledsl.load import load_rules
 
-        plugins = load_rules(self.rule_paths)  # raises RuleError
-        self.config.check_disable({p.name for p in plugins})
-        plugins = [p for p in plugins if p.name not in self.config.disable]
-        graph = RuleGraph(plugins)
+        with stage("rules"):
+            plugins = load_rules(self.rule_paths)  # raises RuleError
+            self.config.check_disable({p.name for p in plugins})
+            plugins = [p for p in plugins if p.name not in self.config.disable]
+            graph = RuleGraph(plugins)
         project.copy(tmp)
         # Hook packages of the user's own are listed with the build's: the
         # application need not import them, rulec links them in.
         user_hooks = user_hook_packages(graph.rules())
-        res = _without_excluded(resolve(graph, build := self._list(go_version, project.go_setup(tmp), user_hooks)), self.config)
+        build = self._list(go_version, project.go_setup(tmp), user_hooks)
+        with stage("resolve"):
+            res = _without_excluded(resolve(graph, build), self.config)
         apps_own = set(build.packages)
         upgraded: list[str] = []
         if res.advice:
             # The runtime joins the build, and with it packages (os/signal...)
             # and maybe newer module versions: resolve again over that build.
             hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"})
-            upgraded = project.add_runtime(tmp, hooks, self.env, self.cwd)
+            with stage("add-runtime"):
+                upgraded = project.add_runtime(tmp, hooks, self.env, self.cwd)
             graph = RuleGraph(plugins)
             build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
-            res = _without_excluded(_only_apps_modules(resolve(graph, build), build, apps_own), self.config)
+            with stage("resolve"):
+                res = _without_excluded(_only_apps_modules(resolve(graph, build), build, apps_own), self.config)
         if res.diagnostics:
             raise RuleError(res.diagnostics)
         copied = module_copies.in_module_cache(build, {a.package for a in res.advice}, gomodcache)
@@ -261,12 +275,15 @@ class Driver:
         if copied:
             # The overlay cannot reach into the module cache: those modules
             # build from rulec's copies, so list and resolve once more.
-            copies = {m: module_copies.ensure_copy(m, module_copies.copies_root(cache_root())) for m in copied}
-            project.replace_modules(tmp, copies, self.env, self.cwd)
+            with stage("module-copies"):
+                copies = {m: module_copies.ensure_copy(m, module_copies.copies_root(cache_root())) for m in copied}
+                project.replace_modules(tmp, copies, self.env, self.cwd)
             build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
-            res = _without_excluded(_only_apps_modules(resolve(RuleGraph(plugins), build), build, apps_own), self.config)
+            with stage("resolve"):
+                res = _without_excluded(_only_apps_modules(resolve(RuleGraph(plugins), build), build, apps_own), self.config)
             described = module_copies.describe(copies, gomodcache)
-        summary = write_plan(res, build, str(tmp), str(final), described)
+        with stage("write-plan"):
+            summary = write_plan(res, build, str(tmp), str(final), described)
         summary.upgraded = upgraded
         if project.vendor and res.advice:
             summary.notes.append("vendor/ is read by plain go builds only: this build takes the same module versions from the module cache")
@@ -282,7 +299,8 @@ class Driver:
             overlay = plan_dir / "overlay.json"
             if "overlay" in self.args.own:
                 overlay = self._merge_overlay(plan_dir, self.args.own["overlay"])
-            toolexec = shlex.join([sys.executable, "-S", str(Path(__file__).with_name("toolexec.py"))])
+            with stage("toolexec-shim"):
+                toolexec = shlex.join(shim.toolexec_argv(cache_root(), self.goenv, self.env))
             flags, setup_env = prepared.project.go_setup(plan_dir)
             extra = [*flags, f"-overlay={overlay}", f"-toolexec={toolexec}"]
         else:
@@ -325,9 +343,10 @@ def report(summary: Summary, verbose: bool, out=sys.stderr) -> None:
 
 def run(command: str, args: list[str], rule_paths: list[Path], verbose: bool, config_path: Path | None = None) -> int:
     try:
-        driver = Driver(command, args, rule_paths, verbose, config_path)
-        prepared = driver.prepare()
-        argv, env = driver.go_command(prepared)
+        with stage("prepare"):
+            driver = Driver(command, args, rule_paths, verbose, config_path)
+            prepared = driver.prepare()
+            argv, env = driver.go_command(prepared)
     except (BuildError, GoListError, goargs.GoArgsError, config.ConfigError, packs.PackError) as e:
         print(f"rulec: {e}", file=sys.stderr)
         return 2
@@ -343,13 +362,14 @@ def run(command: str, args: list[str], rule_paths: list[Path], verbose: bool, co
         sys.stderr.flush()
         os.chdir(driver.cwd)
         os.execvpe(argv[0], argv, env)
-    proc = subprocess.Popen(argv, env=env, cwd=driver.cwd)
-    # The go command gets the terminal's signals itself; rulec just waits.
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        code = proc.wait()
-    finally:
-        signal.signal(signal.SIGINT, old)
+    with stage("go-command"):
+        proc = subprocess.Popen(argv, env=env, cwd=driver.cwd)
+        # The go command gets the terminal's signals itself; rulec just waits.
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            code = proc.wait()
+        finally:
+            signal.signal(signal.SIGINT, old)
     if code == 0:
         report(prepared.summary, verbose)
     return code

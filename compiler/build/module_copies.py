@@ -45,8 +45,8 @@ def copies_root(cache: Path) -> Path:
     toolexec does to those compiles; so it changes with that code, and no
     output of an older rulec is taken from Go's build cache."""
     h = hashlib.sha256()
-    for name in ("compile.py", "toolexec.py"):
-        h.update(Path(__file__).with_name(name).read_bytes())
+    for name in ("compile.py", "toolexec.py", "shim/main.go"):
+        h.update((Path(__file__).parent / name).read_bytes())
     return cache / "modules" / h.hexdigest()[:12]
 
 

@@ -15,16 +15,28 @@ import sys
 
 def _overlaid(argv: list[str]) -> list[str]:
     """`go test -cover` hands the cover tool the names of overlay files, which
-    exist only in the overlay; give it the files that hold their text."""
+    exist only in the overlay; give it the files that hold their text. The
+    planner writes a package's generated files to overlay/<package>/ in the
+    plan dir: looked for there first, so that a call does not read the
+    whole overlay, which names a file per root package."""
     missing = [i for i, a in enumerate(argv) if a.endswith(".go") and not os.path.exists(a)]
     plan_dir = os.environ.get("RULEC_PLAN_DIR")
     if not missing or not plan_dir:
         return argv
+    package = os.environ.get("TOOLEXEC_IMPORTPATH", "").split(" ", 1)[0]
+    own = os.path.join(plan_dir, "overlay", package.replace("/", "%2F"))
+    out = list(argv)
+    for i in missing:
+        generated = os.path.join(own, os.path.basename(argv[i]))
+        if package and os.path.exists(generated):
+            out[i] = generated
+    missing = [i for i in missing if out[i] == argv[i]]
+    if not missing:
+        return out
     import json
 
     with open(os.path.join(plan_dir, "overlay.json")) as f:
         replace = json.load(f)["Replace"]
-    out = list(argv)
     for i in missing:
         out[i] = replace.get(os.path.abspath(argv[i]), argv[i])
     return out
