@@ -299,6 +299,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="measured requests per query and range")
     parser.add_argument("--data", type=Path, help="store directory (must not exist); default a temporary one")
     args = parser.parse_args()
+    if args.requests < 2:
+        parser.error("--requests: at least 2, for a median and a p95")
 
     with tempfile.TemporaryDirectory(prefix="view-scale-") as scratch:
         data = args.data or Path(scratch) / "data"
