@@ -16,6 +16,9 @@ from typing import Any
 import duckdb
 
 MINUTE_NS = 60_000_000_000
+# How far a service's clock may lag its caller's: a server span answering a call
+# made in the window starts at most this long before the window.
+CLOCK_SKEW_NS = MINUTE_NS
 _ENTRY = "kind IN ('SERVER', 'CONSUMER')"
 
 
@@ -63,7 +66,9 @@ def endpoints(con: duckdb.DuckDBPyConnection, service: str, since_ns: int, until
 
 # A service's outgoing calls, each resolved to what answered it: another service
 # when a SERVER/CONSUMER child span in that service exists, else the client span's
-# peer (database, cache, uninstrumented host).
+# peer (database, cache, uninstrumented host). Children are looked for from the
+# window's start (less CLOCK_SKEW_NS) on, so a short window reads only its own
+# part of the table on both sides.
 _CALLS = """
     SELECT c.service AS source, c.status, c.duration_ns, c.db_system, c.rpc_service, c.server_address,
         coalesce(s.service, c.peer) AS target,
@@ -72,7 +77,7 @@ _CALLS = """
              ELSE 'peer' END AS target_kind
     FROM spans c
     LEFT JOIN spans s ON s.trace_id = c.trace_id AND s.parent_span_id = c.span_id
-        AND s.kind IN ('SERVER', 'CONSUMER') AND s.service <> c.service
+        AND s.kind IN ('SERVER', 'CONSUMER') AND s.service <> c.service AND s.start_ns >= $since - $skew
     WHERE c.kind IN ('CLIENT', 'PRODUCER') AND c.start_ns >= $since AND c.start_ns < $until
 """
 
@@ -91,7 +96,7 @@ def dependencies(con: duckdb.DuckDBPyConnection, service: str, since_ns: int, un
         GROUP BY target, target_kind
         ORDER BY requests DESC, peer
         """,
-        {"service": service, "since": since_ns, "until": until_ns},
+        {"service": service, "since": since_ns, "until": until_ns, "skew": CLOCK_SKEW_NS},
     )
 
 
@@ -110,7 +115,7 @@ def topology(con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int) -> li
         GROUP BY source, target, target_kind
         ORDER BY source, target
         """,
-        {"since": since_ns, "until": until_ns},
+        {"since": since_ns, "until": until_ns, "skew": CLOCK_SKEW_NS},
     )
 
 
@@ -126,7 +131,8 @@ def traces(
 ) -> list[dict[str, Any]]:
     """Requests matching the filters, newest first, each with its trace's span count.
 
-    `status` is "error" or "ok" (anything but ERROR); None means both.
+    `status` is "error" or "ok" (anything but ERROR); None means both. The span
+    counts read only the hits' traces (a semi join), not every trace's.
     """
     return _dicts(
         con,
@@ -142,8 +148,11 @@ def traces(
             ORDER BY start_ns DESC
             LIMIT $limit
         )
-        SELECT hits.*, (SELECT count(*) FROM spans t WHERE t.trace_id = hits.trace_id) AS spans
-        FROM hits
+        , counts AS (
+            SELECT trace_id, count(*) AS spans FROM spans WHERE trace_id IN (SELECT trace_id FROM hits) GROUP BY trace_id
+        )
+        SELECT hits.*, counts.spans
+        FROM hits JOIN counts USING (trace_id)
         ORDER BY start_ns DESC
         """,
         {

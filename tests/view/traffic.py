@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
@@ -15,7 +16,7 @@ from opentelemetry.proto.trace.v1.trace_pb2 import Span as PbSpan
 from opentelemetry.proto.trace.v1.trace_pb2 import Status
 from otlp_client import kv
 
-_KIND = {"SERVER": PbSpan.SPAN_KIND_SERVER, "CLIENT": PbSpan.SPAN_KIND_CLIENT, "INTERNAL": PbSpan.SPAN_KIND_INTERNAL}
+_KIND = {kind: PbSpan.SpanKind.Value(f"SPAN_KIND_{kind}") for kind in ("SERVER", "CLIENT", "INTERNAL", "PRODUCER", "CONSUMER")}
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,9 @@ def shop_traffic(traces: int, start_ns: int | None = None, seed: int = 1) -> lis
     return specs
 
 
-def export_request(specs: list[Spec]) -> ExportTraceServiceRequest:
-    """One ResourceSpans per (service, instance), as each SDK would send its own."""
+def export_request(specs: list[Spec], resource: Callable[[str, str], dict[str, object]] | None = None) -> ExportTraceServiceRequest:
+    """One ResourceSpans per (service, instance), as each SDK would send its own;
+    `resource(service, instance)` adds further resource attributes."""
     request = ExportTraceServiceRequest()
     by_resource: dict[tuple[str, str], list[Spec]] = defaultdict(list)
     for spec in specs:
@@ -77,6 +79,8 @@ def export_request(specs: list[Spec]) -> ExportTraceServiceRequest:
     for (service, instance), group in by_resource.items():
         rs = request.resource_spans.add()
         rs.resource.attributes.extend([kv("service.name", service), kv("service.instance.id", instance)])
+        if resource is not None:
+            rs.resource.attributes.extend(kv(k, v) for k, v in resource(service, instance).items())
         scope = rs.scope_spans.add()
         scope.scope.name = "rulec/test"
         for spec in group:
