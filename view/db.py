@@ -8,6 +8,11 @@ at most the records received in the last flush interval (well under the one
 second `rulec view` promises); a restart replays the log. `close()` drains the
 queue, commits and checkpoints.
 
+Backpressure: while more than `MAX_QUEUED_ROWS` rows wait for the writer, a
+new batch is refused with `StoreBusy`, which the receivers turn into OTLP's
+"retry later"; so a burst faster than the writer neither grows memory without
+bound nor stretches what a killed process would lose.
+
 Readers never share the writer's connection: `reader()` hands out a cursor
 (its own connection to the same database) per query.
 """
@@ -26,8 +31,10 @@ from view import alerts, config
 from view.metrics import MetricPoint
 from view.rows import METRIC_COLUMNS, SPAN_COLUMNS, metric_row, span_row
 from view.spans import Span
+from view.store import StoreBusy
 
 FLUSH_SECONDS = 0.2
+MAX_QUEUED_ROWS = 20_000  # about two seconds of the writer's pace
 DB_FILE = "view.duckdb"
 
 _SCHEMA = """
@@ -83,7 +90,9 @@ CREATE TABLE IF NOT EXISTS metric_points (
 class ViewDb:
     """Open (creating) `data_dir/view.duckdb`; rows older than `retention_s` are deleted."""
 
-    def __init__(self, data_dir: Path, retention_s: float) -> None:
+    def __init__(
+        self, data_dir: Path, retention_s: float, max_queued_rows: int = MAX_QUEUED_ROWS, flush_seconds: float = FLUSH_SECONDS
+    ) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / DB_FILE
         self.retention_s = retention_s
@@ -96,6 +105,9 @@ class ViewDb:
         self._flushed = threading.Condition()
         self._enqueued = 0
         self._written = 0
+        self._queued_rows = 0
+        self._max_queued_rows = max_queued_rows
+        self._flush_seconds = flush_seconds
         # Batches DuckDB refused; reported on stderr, counted for tests.
         self.dropped_batches = 0
         # A tenth of the retention, so a tiny test retention is enforced promptly.
@@ -134,13 +146,17 @@ class ViewDb:
         if not rows:
             return
         with self._flushed:
+            # An empty queue takes any batch: a big one must not be refused forever.
+            if self._queued_rows and self._queued_rows + len(rows) > self._max_queued_rows:
+                raise StoreBusy(f"{self._queued_rows} rows wait for the store; retry later")
             self._enqueued += 1
+            self._queued_rows += len(rows)
             self._queue.put((table, rows))
 
     def _run(self) -> None:
         last_prune = 0.0
         while True:
-            stopping = self._stop.wait(FLUSH_SECONDS)
+            stopping = self._stop.wait(self._flush_seconds)
             self._write_queued()
             if time.monotonic() - last_prune >= self._prune_every:
                 try:
@@ -172,6 +188,7 @@ class ViewDb:
                     print(f"rulec view: dropped {len(batch[1])} {batch[0]} row(s): {exc}", file=sys.stderr)
         with self._flushed:
             self._written += len(batches)
+            self._queued_rows -= sum(len(rows) for _, rows in batches)
             self._flushed.notify_all()
 
     def _commit(self, batches: list[tuple[str, list[tuple[object, ...]]]]) -> None:

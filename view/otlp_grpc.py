@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import grpc
 from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2_grpc
@@ -18,7 +19,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 
 from view.metrics import points_from_request
 from view.spans import spans_from_request
-from view.store import Stores
+from view.store import Store, StoreBusy, Stores
 
 _MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 _OPTIONS = [
@@ -28,6 +29,14 @@ _OPTIONS = [
 ]
 
 
+def _add(store: Store[Any], items: list[Any], context: grpc.ServicerContext) -> None:
+    try:
+        store.add(items)
+    except StoreBusy as exc:
+        # UNAVAILABLE is the code OTLP exporters retry, with backoff.
+        context.abort(grpc.StatusCode.UNAVAILABLE, str(exc))
+
+
 class _TraceService(trace_service_pb2_grpc.TraceServiceServicer):
     def __init__(self, stores: Stores) -> None:
         self._stores = stores
@@ -35,7 +44,7 @@ class _TraceService(trace_service_pb2_grpc.TraceServiceServicer):
     def Export(
         self, request: ExportTraceServiceRequest, context: grpc.ServicerContext
     ) -> ExportTraceServiceResponse:
-        self._stores.spans.add(spans_from_request(request))
+        _add(self._stores.spans, spans_from_request(request), context)
         return ExportTraceServiceResponse()
 
 
@@ -46,7 +55,7 @@ class _MetricsService(metrics_service_pb2_grpc.MetricsServiceServicer):
     def Export(
         self, request: ExportMetricsServiceRequest, context: grpc.ServicerContext
     ) -> ExportMetricsServiceResponse:
-        self._stores.metrics.add(points_from_request(request))
+        _add(self._stores.metrics, points_from_request(request), context)
         return ExportMetricsServiceResponse()
 
 

@@ -26,7 +26,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from view import payload, rpc_status
 from view.metrics import points_from_request
 from view.spans import spans_from_request
-from view.store import Store, Stores
+from view.store import Store, StoreBusy, Stores
 
 TRACES_PATH = "/v1/traces"
 METRICS_PATH = "/v1/metrics"
@@ -144,7 +144,12 @@ class _Handler(BaseHTTPRequestHandler):
                 HTTPStatus.BAD_REQUEST, rpc_status.INVALID_ARGUMENT, str(exc), kind
             )
             return False
-        store.add(ingest.convert(request))
+        try:
+            store.add(ingest.convert(request))
+        except StoreBusy as exc:
+            # OTLP/HTTP's retryable answer; exporters wait Retry-After and resend.
+            self._send_status(HTTPStatus.SERVICE_UNAVAILABLE, rpc_status.UNAVAILABLE, str(exc), kind)
+            return False
         return True
 
     def _read_body(self, reply_kind: str) -> bytes | None:
@@ -215,6 +220,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, http_status: HTTPStatus, body: bytes, kind: str) -> None:
         self.send_response(http_status)
+        if http_status == HTTPStatus.SERVICE_UNAVAILABLE:
+            self.send_header("Retry-After", "1")
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         if self.close_connection:

@@ -15,6 +15,7 @@ from google.protobuf.message import Message
 INVALID_ARGUMENT = 3
 NOT_FOUND = 5
 RESOURCE_EXHAUSTED = 8
+UNAVAILABLE = 14
 UNIMPLEMENTED = 12
 
 

@@ -14,6 +14,11 @@ from view.spans import Span
 T = TypeVar("T")
 
 
+class StoreBusy(Exception):
+    """The store's sink is behind: the receiver answers "retry later" (HTTP 503,
+    gRPC UNAVAILABLE), which OTLP exporters honour, instead of queueing without bound."""
+
+
 class Store(Generic[T]):
     """Append-only list of one signal's records that callers can wait on.
 

@@ -3,6 +3,7 @@ the console's queries checked against figures computed from what was sent."""
 
 from __future__ import annotations
 
+import http.client
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +17,11 @@ from traffic import Spec, export_request, p99, shop_traffic
 from view import queries
 from view.app import ViewApp
 from view.db import ViewDb
+from view.receiver import OtlpReceiver
 from view.rows import normalise_statement
+from view.rpc_status import UNAVAILABLE, Status
 from view.spans import Span
+from view.store import Stores
 
 TRAFFIC = shop_traffic(40)
 # Wide enough for every span, narrow enough to rule out the epoch.
@@ -276,3 +280,30 @@ def test_a_refused_batch_does_not_take_others_down(tmp_path: Path) -> None:
         assert db.dropped_batches == 1
     finally:
         db.close()
+
+
+def test_a_store_behind_answers_retry_later_and_keeps_what_it_took(tmp_path: Path) -> None:
+    """With more rows waiting for the writer than it may queue, a new export gets
+    OTLP's retryable answer (HTTP 503 with Retry-After, gRPC UNAVAILABLE); what was
+    accepted before is committed. The writer is held still (an hour between flushes)
+    so the queue stays full for the test."""
+    specs = shop_traffic(2)  # 10 spans
+    db = ViewDb(tmp_path, retention_s=86400, max_queued_rows=10, flush_seconds=3600)
+    with OtlpReceiver(0, 0, Stores.forwarding(db.add_spans, db.add_metrics)) as receiver:
+        assert post(receiver, export_request(specs).SerializeToString())[0] == 200  # an empty queue takes it all
+        conn = http.client.HTTPConnection("127.0.0.1", receiver.http_port, timeout=5)
+        conn.request("POST", "/v1/traces", body=export_request(specs[:1]).SerializeToString(),
+                     headers={"Content-Type": "application/x-protobuf"})
+        answer = conn.getresponse()
+        assert (answer.status, answer.getheader("Retry-After")) == (503, "1")
+        assert Status.FromString(answer.read()).code == UNAVAILABLE
+        conn.close()
+        with grpc.insecure_channel(receiver.grpc_target) as channel, pytest.raises(grpc.RpcError) as refused:
+            trace_service_pb2_grpc.TraceServiceStub(channel).Export(export_request(specs[:1]), timeout=5)
+        assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+    db.close()  # drains the queue
+    reopened = ViewDb(tmp_path, retention_s=86400)
+    con = reopened.reader()
+    assert con.execute("SELECT count(*) FROM spans").fetchone() == (len(specs),)
+    con.close()
+    reopened.close()
