@@ -318,6 +318,8 @@ class Driver:
             build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
             res = _without_excluded(_only_apps_modules(resolve(RuleGraph(plugins), build), build, apps_own), self.config)
             described = module_copies.describe(copies, gomodcache)
+        if res.advice:
+            project.require_all(tmp, build, self.env, self.cwd)
         state = graph_cache.GraphState(build, apps_own, upgraded, described)
         if res.advice:  # a graph that rulec's runtime joined is worth keeping
             graph_cache.save(graph_dir, state, tmp)
