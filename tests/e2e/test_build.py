@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from support.gomod import ROOT, RULEC, copy_module, go, rulec, snapshot
+from support.gomod import ROOT, RULEC, copy_module, go, rulec, snapshot, write_module
 
 pytestmark = pytest.mark.e2e
 
@@ -174,3 +174,18 @@ def test_body_edit_replans_without_listing_the_build(module: Path, tmp_path: Pat
     imported = rulec("build", "-v", "-o", out, "./frontend", cwd=module, env=env)
     assert imported.returncode == 0, imported.stderr
     assert "list" in log.read_text().split()
+
+
+def test_module_only_the_runtime_imports_selected_newer_than_it_asks(tmp_path: Path) -> None:
+    # As in Gitea: go4.org's go.mod asks for httpsnoop v1.0.4, but no package
+    # the app imports does, so the app's tidy go.mod does not list it; the
+    # runtime imports it and asks for v1.0.3. Graph pruning then wants it
+    # listed in the go.mod copy, or the build stops: "updates to go.mod needed".
+    main = 'package main\n\nimport (\n\t"net/http"\n\n\t"go4.org/strutil"\n)\n\nfunc main() { println(strutil.IsPlausibleJSON(http.MethodGet)) }\n'  # noqa: E501
+    app = write_module(tmp_path / "app", "example.com/app", {"main.go": main})
+    assert go("get", "go4.org@v0.0.0-20260112195520-a5071408f32f", cwd=app).returncode == 0
+    assert go("mod", "tidy", cwd=app).returncode == 0
+    assert "httpsnoop" not in (app / "go.mod").read_text()
+    proc = rulec("build", "-o", str(tmp_path / "bin"), ".", cwd=app)
+    assert proc.returncode == 0, proc.stderr
+    assert "httpsnoop" not in (app / "go.mod").read_text()
