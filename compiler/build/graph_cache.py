@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -38,40 +39,23 @@ class GraphState:
     copies: ModuleCopies | None
 
 
+# Spaces and comments; one token of an import block (a space or comment, a
+# string, the closing paren, or a run of anything else).
+_SPACE = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
+_IMPORT_TOKEN = re.compile(r"\s+|//[^\n]*|/\*.*?\*/|\"(?:[^\"\\\n]|\\.)*\"?|`[^`]*`?|\)|[^\s)\"`/]+|/", re.S)
+
+
 def _skip_space_and_comments(text: str, i: int) -> int:
-    n = len(text)
-    while i < n:
-        if text[i].isspace():
-            i += 1
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-        else:
-            break
-    return i
+    return _SPACE.match(text, i).end()
 
 
 def _skip_import_spec_list(text: str, i: int) -> int:
     """Past the `)` closing an import block opened just before i."""
-    n = len(text)
-    while i < n:
-        i = _skip_space_and_comments(text, i)
-        if i >= n:
-            break
-        c = text[i]
-        if c == ")":
-            return i + 1
-        if c in '"`':
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if c == '"' and text[j] == "\\" else 1
-            i = j + 1
-        else:
-            i += 1
-    return n
+    while m := _IMPORT_TOKEN.match(text, i):
+        i = m.end()
+        if m.group() == ")":
+            return i
+    return len(text)
 
 
 def go_header(text: str) -> str:
