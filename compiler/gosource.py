@@ -220,6 +220,19 @@ def parse(source: bytes, package_path: str) -> GoFile:
     return GoFile(pkg, imports, tuple(funcs), root.has_error)
 
 
+def header_end(source: bytes) -> int | None:
+    """Where the part of a Go file that `go list` reads ends: leading comments
+    (build constraints, cgo preambles), the package clause and the imports.
+    None when the file does not parse: then all of it must count."""
+    root = _parser().parse(source).root_node
+    if root.has_error:
+        return None
+    for node in root.children:
+        if node.type not in ("comment", "package_clause", "import_declaration"):
+            return node.start_byte
+    return len(source)
+
+
 def _import_specs(decl: Node) -> list[Node]:
     specs = []
     for c in decl.named_children:

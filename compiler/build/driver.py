@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler import config, packs
-from compiler.build import goargs, module_copies, shim, workspace
+from compiler.build import goargs, graph_cache, module_copies, shim, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
 from compiler.paths import PLAN_DIR_ENV, RUNTIME_DIR
 from compiler.plan import Summary
@@ -145,7 +145,8 @@ class Driver:
 
     # --- planning -------------------------------------------------------
 
-    def _key(self, env: dict[str, str], project: workspace.Project, plugins_digest: str) -> str:
+    def _inputs(self, env: dict[str, str], project: workspace.Project, plugins_digest: str) -> str:
+        """A digest of everything a plan depends on but the main modules' Go files."""
         h = hashlib.sha256()
         code = Path(__file__).resolve().parent.parent.parent
         for part in (
@@ -162,12 +163,27 @@ class Driver:
             h.update(part.encode())
         for f in project.inputs(self.env, self.cwd):
             h.update(f.read_bytes() if f.exists() else b"-")
-        # The Go files whose imports decide the build: the main modules', and
-        # those of modules they replace with a local directory.
-        for root in project.module_roots(self.env, self.cwd):
-            for d in [root, *_local_replacements(str(root / "go.mod"), root)]:
-                h.update(_source_signature(d).encode())
+        return h.hexdigest()
+
+    def _source_dirs(self, env: dict[str, str], project: workspace.Project) -> list[Path]:
+        """Where the Go files whose imports decide the build are: the main
+        modules, and the modules they replace with a local directory."""
+        return [d for root in project.module_roots(env, self.cwd) for d in [root, *_local_replacements(str(root / "go.mod"), root)]]
+
+    @staticmethod
+    def _key(inputs: str, source_dirs: list[Path]) -> str:
+        """The plan's key: its inputs and the main modules' Go files as they are (cheaply)."""
+        h = hashlib.sha256(inputs.encode())
+        for d in source_dirs:
+            h.update(_source_signature(d).encode())
         return h.hexdigest()[:24]
+
+    @staticmethod
+    def _graph_key(inputs: str, source_dirs: list[Path]) -> str:
+        """The package graph's key: the plan's, with only the Go files' names and headers."""
+        where = hashlib.sha256("\0".join(map(str, source_dirs)).encode()).hexdigest()[:16]
+        signature = graph_cache.import_signature(source_dirs, cache_root() / "graphs" / f"headers-{where}.pickle")
+        return hashlib.sha256(f"{inputs}\0{signature}".encode()).hexdigest()[:24]
 
     def _list(self, go_version: str, setup: tuple[list[str], dict[str, str]], extra: list[str] = (), update: bool = False) -> Build:
         """The build's packages; `update` lets the go command complete rulec's
@@ -203,14 +219,19 @@ class Driver:
             rules = hashlib.sha256()
             for f in rule_files(self.rule_paths):
                 rules.update(str(f).encode() + b"\0" + f.read_bytes())
-            key = self._key(env, project, rules.hexdigest())
+            inputs = self._inputs(env, project, rules.hexdigest())
+            source_dirs = self._source_dirs(self.env, project)
+            key = self._key(inputs, source_dirs)
         plan_dir = cache_root() / "plans" / key
         if (plan_dir / "summary.json").exists():
             return Prepared(plan_dir, self._with_config_notes(Summary.from_json((plan_dir / "summary.json").read_text())), project)
         plan_dir.parent.mkdir(parents=True, exist_ok=True)
+        graph_dir = cache_root() / "graphs" / self._graph_key(inputs, source_dirs)
         tmp = Path(tempfile.mkdtemp(prefix=key + ".", dir=plan_dir.parent))
         try:
-            summary = self._plan(go_version, project, tmp, plan_dir, env["GOMODCACHE"])
+            summary = self._replan(graph_dir, project, tmp, plan_dir, env["GOMODCACHE"])
+            if summary is None:
+                summary = self._plan(go_version, project, tmp, plan_dir, env["GOMODCACHE"], graph_dir)
             try:
                 tmp.rename(plan_dir)
             except OSError:  # another build wrote the same plan first
@@ -236,18 +257,53 @@ class Driver:
         """The rule diagnostics as lines, each rule pack's named."""
         return packs.explain(e.diagnostics, self.packs)
 
-    def _plan(self, go_version: str, project: workspace.Project, tmp: Path, final: Path, gomodcache: str) -> Summary:
+    def _plugins(self) -> list:
         # The planning stages load textX, networkx and tree-sitter: imported
-        # here so that a build whose plan is cached never pays for them.
-        from compiler.graph import RuleGraph
-        from compiler.planner import write_plan
-        from compiler.resolve import resolve, user_hook_packages
+        # where used so that a build whose plan is cached never pays for them.
         from ruledsl.load import load_rules
 
+        plugins = load_rules(self.rule_paths)  # raises RuleError
+        self.config.check_disable({p.name for p in plugins})
+        return [p for p in plugins if p.name not in self.config.disable]
+
+    def _replan(self, graph_dir: Path, project: workspace.Project, tmp: Path, final: Path, gomodcache: str) -> Summary | None:
+        """The plan over the package graph an earlier plan saved, when the Go
+        files changed but not their headers: the rules resolved again against
+        the files as they are now. None if there is no such graph, or if the
+        new advice reaches a module that the saved graph does not build from a copy."""
+        state = graph_cache.load(graph_dir)
+        if state is None:
+            return None
+        from compiler.graph import RuleGraph
+        from compiler.resolve import resolve
+
+        build = state.build
+        with stage("resolve"):
+            res = _without_excluded(_only_apps_modules(resolve(RuleGraph(self._plugins()), build), build, state.apps_own), self.config)
+        if res.diagnostics:
+            raise RuleError(res.diagnostics)
+        if not res.advice or module_copies.in_module_cache(build, {a.package for a in res.advice}, gomodcache):
+            return None
+        graph_cache.restore(graph_dir, tmp)
+        return self._finish(res, state, project, tmp, final)
+
+    def _finish(self, res: Resolution, state: graph_cache.GraphState, project: workspace.Project, tmp: Path, final: Path) -> Summary:
+        from compiler.planner import write_plan
+
+        with stage("write-plan"):
+            summary = write_plan(res, state.build, str(tmp), str(final), state.copies)
+        summary.upgraded = state.upgraded
+        if project.vendor and res.advice:
+            summary.notes.append("vendor/ is read by plain go builds only: this build takes the same module versions from the module cache")
+        (tmp / "summary.json").write_text(summary.to_json())
+        return summary
+
+    def _plan(self, go_version: str, project: workspace.Project, tmp: Path, final: Path, gomodcache: str, graph_dir: Path) -> Summary:
+        from compiler.graph import RuleGraph
+        from compiler.resolve import resolve, user_hook_packages
+
         with stage("rules"):
-            plugins = load_rules(self.rule_paths)  # raises RuleError
-            self.config.check_disable({p.name for p in plugins})
-            plugins = [p for p in plugins if p.name not in self.config.disable]
+            plugins = self._plugins()
             graph = RuleGraph(plugins)
         project.copy(tmp)
         # Hook packages of the user's own are listed with the build's: the
@@ -282,13 +338,12 @@ class Driver:
             with stage("resolve"):
                 res = _without_excluded(_only_apps_modules(resolve(RuleGraph(plugins), build), build, apps_own), self.config)
             described = module_copies.describe(copies, gomodcache)
-        with stage("write-plan"):
-            summary = write_plan(res, build, str(tmp), str(final), described)
-        summary.upgraded = upgraded
-        if project.vendor and res.advice:
-            summary.notes.append("vendor/ is read by plain go builds only: this build takes the same module versions from the module cache")
-        (tmp / "summary.json").write_text(summary.to_json())
-        return summary
+        if res.advice:
+            project.require_all(tmp, build, self.env, self.cwd)
+        state = graph_cache.GraphState(build, apps_own, upgraded, described)
+        if res.advice:  # a graph that rulec's runtime joined is worth keeping
+            graph_cache.save(graph_dir, state, tmp)
+        return self._finish(res, state, project, tmp, final)
 
     # --- running --------------------------------------------------------
 

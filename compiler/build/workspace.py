@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.golist import GoListError, Module
+from compiler.golist import Build, GoListError, Module
 from compiler.paths import RUNTIME_DIR
 from ruledsl.model import RUNTIME_MODULE
 from ruledsl.versions import version_key
@@ -144,6 +144,24 @@ class Project:
             _go(["go", "work", "edit", *edits, str(work_dir / "go.work")], env, cwd)
         else:
             _go(["go", "mod", "edit", f"-modfile={work_dir / 'go.mod'}", *edits], env, cwd)
+
+    def require_all(self, work_dir: Path, build: Build, env: dict[str, str], cwd: str) -> None:
+        """Make the go.mod copy require every module the build takes a package
+        from, at the version selected. With graph pruning (go >= 1.17) the go
+        command wants that of every module behind the main packages' imports,
+        and the generated file makes the main packages import the runtime:
+        a module only the runtime needs, and that the build selects at a
+        version newer than the runtime asks for, is otherwise missing, and
+        the build stops with "updates to go.mod needed"."""
+        if self.gowork:
+            return  # a workspace's modules keep their own requirements
+        modfile = work_dir / "go.mod"
+        mod = _edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd)
+        # A replaced module's version in the build is its replacement's: those are left alone.
+        listed = {r["Path"] for r in mod.get("Require") or []} | {r["Old"]["Path"] for r in mod.get("Replace") or []}
+        missing = sorted(f"-require={m.path}@{m.version}" for m in build.modules().values() if m.version and m.path not in listed)
+        if missing:
+            _go(["go", "mod", "edit", f"-modfile={modfile}", *missing], env, cwd)
 
     def _add_runtime_to_module(self, work_dir: Path, selected: dict[str, str], env: dict[str, str], cwd: str) -> None:
         modfile = work_dir / "go.mod"

@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from support.gomod import ROOT, RULEC, copy_module, go, rulec, snapshot
+from support.gomod import ROOT, RULEC, copy_module, go, rulec, snapshot, write_module
 
 pytestmark = pytest.mark.e2e
 
@@ -137,3 +137,55 @@ def test_plan_follows_a_locally_replaced_module(tmp_path: Path) -> None:
     edited = rulec("build", "-v", "-o", out, ".", cwd=app)
     assert edited.returncode == 0, edited.stderr
     assert _plan_key(edited.stderr) != _plan_key(first.stderr)
+
+
+def _go_logging(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose `go` is the real one behind a script that logs
+    each invocation's subcommand to the returned file."""
+    bin_dir, log = tmp_path / "gobin", tmp_path / "go.log"
+    bin_dir.mkdir()
+    real = shutil.which("go")
+    (bin_dir / "go").write_text(f'#!/bin/sh\necho "$1" >>{log}\nexec {real} "$@"\n')
+    (bin_dir / "go").chmod(0o755)
+    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}, log
+
+
+def test_body_edit_replans_without_listing_the_build(module: Path, tmp_path: Path) -> None:
+    env, log = _go_logging(tmp_path)
+    out = str(tmp_path / "app")
+    first = rulec("build", "-v", "-o", out, "./frontend", cwd=module, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "list" in log.read_text().split()
+    main = module / "frontend" / "main.go"
+    # A new function: the files' imports are as they were, so the package
+    # graph is too; the rules are resolved again, and no go list runs.
+    main.write_text(main.read_text() + "\nfunc edited() int { return 1 }\n")
+    log.unlink()
+    edited = rulec("build", "-v", "-o", out, "./frontend", cwd=module, env=env)
+    assert edited.returncode == 0, edited.stderr
+    assert _plan_key(edited.stderr) != _plan_key(first.stderr)
+    assert set(log.read_text().split()) == {"env", "build"}
+    advised = [ln for ln in first.stderr.splitlines() if ln.startswith(("rulec: instrumented", "rulec:   "))]
+    assert any("main: lifecycle.main_return" in ln for ln in advised)
+    assert [ln for ln in edited.stderr.splitlines() if ln.startswith(("rulec: instrumented", "rulec:   "))] == advised
+    # A new import changes the graph: listed again.
+    main.write_text(main.read_text().replace("package main\n", 'package main\n\nimport _ "expvar"\n', 1))
+    log.unlink()
+    imported = rulec("build", "-v", "-o", out, "./frontend", cwd=module, env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert "list" in log.read_text().split()
+
+
+def test_module_only_the_runtime_imports_selected_newer_than_it_asks(tmp_path: Path) -> None:
+    # As in Gitea: go4.org's go.mod asks for httpsnoop v1.0.4, but no package
+    # the app imports does, so the app's tidy go.mod does not list it; the
+    # runtime imports it and asks for v1.0.3. Graph pruning then wants it
+    # listed in the go.mod copy, or the build stops: "updates to go.mod needed".
+    main = 'package main\n\nimport (\n\t"net/http"\n\n\t"go4.org/strutil"\n)\n\nfunc main() { println(strutil.IsPlausibleJSON(http.MethodGet)) }\n'  # noqa: E501
+    app = write_module(tmp_path / "app", "example.com/app", {"main.go": main})
+    assert go("get", "go4.org@v0.0.0-20260112195520-a5071408f32f", cwd=app).returncode == 0
+    assert go("mod", "tidy", cwd=app).returncode == 0
+    assert "httpsnoop" not in (app / "go.mod").read_text()
+    proc = rulec("build", "-o", str(tmp_path / "bin"), ".", cwd=app)
+    assert proc.returncode == 0, proc.stderr
+    assert "httpsnoop" not in (app / "go.mod").read_text()
