@@ -12,9 +12,11 @@
 # Each round starts every variant afresh (order rotated per round), runs a
 # 3 s wrk warm-up and a measured `wrk -t1 -c32 -d${SECONDS}s --latency`, and
 # reads the server's peak RSS (VmHWM). Prints per-variant medians/min/max
-# and the rulec/otelhttp and rulec/plain ratios taken round by round. Then
-# the dead-exporter run: both instrumented variants exporting to a closed
-# port under load for DEAD_SECONDS, VmRSS sampled every 2 s.
+# and the rulec/otelhttp and rulec/plain ratios taken round by round, with
+# the server's CPU time per request (user+system over the measured run: the
+# figure least moved by other load on the machine). Then the dead-exporter
+# run: both instrumented variants exporting to a closed port under load for
+# DEAD_SECONDS, VmRSS sampled every 2 s.
 #
 # The server runs on CPU 1, wrk and the sink on CPU 0 (BENCH_PIN=0 turns
 # pinning off). BENCH_PROFILE=1 also takes a 10 s CPU profile of the rulec
@@ -65,6 +67,7 @@ start() {
 }
 stop() { kill "$pid" && wait "$pid" || true; }
 status() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; } # kB
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }            # user + system
 
 echo "== $rounds rounds: wrk -t1 -c32 -d${seconds}s --latency $url (after a 3 s warm-up)"
 for round in $(seq "$rounds"); do
@@ -72,7 +75,9 @@ for round in $(seq "$rounds"); do
     v="${variants[$(((round + i) % 3))]}"
     start "$v" "$sink"
     "${on_load[@]}" wrk -t1 -c32 -d3s "$url" >/dev/null
+    before="$(cpu_ticks "$pid")"
     "${on_load[@]}" wrk -t1 -c32 -d"${seconds}s" --latency "$url" >"$tmp/$v.$round.wrk"
+    echo $(($(cpu_ticks "$pid") - before)) >"$tmp/$v.$round.cpu"
     status "$pid" VmHWM >"$tmp/$v.$round.rss"
     stop
   done
@@ -81,15 +86,17 @@ done
 curl -s "http://$sink/stats" >"$tmp/sink.json"
 
 python3 - "$tmp" "$rounds" <<'PY'
-import json, re, statistics, sys
+import json, os, re, statistics, sys
 tmp, rounds = sys.argv[1], int(sys.argv[2])
 UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+TICKS = os.sysconf("SC_CLK_TCK")
 
 def wrk(path):
     text = open(path).read()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
     lat = {p: float(v) * UNIT[u] for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)}
-    return {"rps": rps, "p50": lat["50"], "p99": lat["99"]}
+    requests = int(re.search(r"(\d+) requests in", text).group(1))
+    return {"rps": rps, "p50": lat["50"], "p99": lat["99"], "requests": requests}
 
 runs = {}
 for v in ("plain", "rulec", "otelhttp"):
@@ -97,24 +104,26 @@ for v in ("plain", "rulec", "otelhttp"):
     for r in range(1, rounds + 1):
         run = wrk(f"{tmp}/{v}.{r}.wrk")
         run["rss"] = int(open(f"{tmp}/{v}.{r}.rss").read()) / 1024
+        run["cpu"] = int(open(f"{tmp}/{v}.{r}.cpu").read()) * 1e6 / TICKS / run["requests"]
         runs[v].append(run)
 
 def spread(xs, fmt):
     return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}–{fmt.format(max(xs))})"
 
 print("\nmedian (min–max) over rounds")
-print("| variant | req/s | p50 ms | p99 ms | peak RSS MiB |")
-print("|---|---|---|---|---|")
+print("| variant | req/s | p50 ms | p99 ms | server CPU µs/request | peak RSS MiB |")
+print("|---|---|---|---|---|---|")
 for v, rs in runs.items():
     print(f"| {v} | {spread([r['rps'] for r in rs], '{:.0f}')} | {spread([r['p50'] for r in rs], '{:.3f}')} "
-          f"| {spread([r['p99'] for r in rs], '{:.2f}')} | {spread([r['rss'] for r in rs], '{:.1f}')} |")
+          f"| {spread([r['p99'] for r in rs], '{:.2f}')} | {spread([r['cpu'] for r in rs], '{:.1f}')} "
+          f"| {spread([r['rss'] for r in rs], '{:.1f}')} |")
 
 print("\nround-by-round ratios, median (min–max)")
-print("| ratio | req/s | p50 | p99 | peak RSS (MiB difference) |")
-print("|---|---|---|---|---|")
+print("| ratio | req/s | p50 | p99 | CPU/request | peak RSS (MiB difference) |")
+print("|---|---|---|---|---|---|")
 for other in ("otelhttp", "plain"):
     pairs = list(zip(runs["rulec"], runs[other]))
-    cells = [spread([a[k] / b[k] for a, b in pairs], "{:.3f}") for k in ("rps", "p50", "p99")]
+    cells = [spread([a[k] / b[k] for a, b in pairs], "{:.3f}") for k in ("rps", "p50", "p99", "cpu")]
     cells.append(spread([a["rss"] - b["rss"] for a, b in pairs], "{:+.1f}"))
     print(f"| rulec/{other} | " + " | ".join(cells) + " |")
 
