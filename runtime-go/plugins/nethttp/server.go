@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
@@ -53,7 +54,9 @@ func ServerBefore(w *http.ResponseWriter, r **http.Request) any {
 	attrs, method := MethodAttrs(req.Method)
 	// The metric gets the span's bounded attributes only: not the path, the
 	// peer, the user agent, nor (semconv opt-in) the client-chosen Host.
-	metric := append(attrs[:1:1], semconv.URLScheme(scheme(req)))
+	// Sized for every attribute EndServerSpan may add (status, error, route),
+	// so that no request grows it.
+	metric := append(make([]attribute.KeyValue, 0, 6), attrs[0], semconv.URLScheme(scheme(req)))
 	if v := protocolVersion(req.ProtoMajor, req.ProtoMinor); v != "" {
 		metric = append(metric, semconv.NetworkProtocolVersion(v))
 	}
@@ -75,8 +78,12 @@ func scheme(req *http.Request) string {
 	return "http"
 }
 
-func serverAttrs(req *http.Request, attrs []attribute.KeyValue) []attribute.KeyValue {
+// maxServerAttrs is how many attributes serverAttrs adds at most.
+const maxServerAttrs = 8
+
+func serverAttrs(req *http.Request, method []attribute.KeyValue) []attribute.KeyValue {
 	scheme := scheme(req)
+	attrs := append(make([]attribute.KeyValue, 0, len(method)+maxServerAttrs), method...)
 	attrs = append(attrs, semconv.URLScheme(scheme))
 	if req.URL != nil {
 		attrs = append(attrs, semconv.URLPath(req.URL.Path))
@@ -124,22 +131,29 @@ func EndServerSpan(ctx context.Context, span trace.Span, start time.Time, method
 	if panicked != nil {
 		core.RecordPanic(span, panicked)
 	}
+	// One SetAttributes call: the SDK copies the span's attributes into a
+	// new, larger array on every call.
+	end := make([]attribute.KeyValue, 0, 3)
 	if code > 0 {
-		span.SetAttributes(semconv.HTTPResponseStatusCode(code))
+		end = append(end, semconv.HTTPResponseStatusCode(code))
 		metric = append(metric, semconv.HTTPResponseStatusCode(code))
 		if code >= 500 {
-			core.SetError(span, strconv.Itoa(code), "")
-			metric = append(metric, semconv.ErrorTypeKey.String(strconv.Itoa(code)))
+			// What core.SetError does, with the attribute in the one call.
+			errType := semconv.ErrorTypeKey.String(strconv.Itoa(code))
+			end = append(end, errType)
+			span.SetStatus(codes.Error, "")
+			metric = append(metric, errType)
 		}
 	} else if panicked != nil {
 		metric = append(metric, semconv.ErrorTypeKey.String(fmt.Sprintf("%T", panicked)))
 	}
 	name := method
 	if route != nil {
-		span.SetAttributes(semconv.HTTPRoute(*route))
+		end = append(end, semconv.HTTPRoute(*route))
 		metric = append(metric, semconv.HTTPRoute(*route))
 		name += " " + *route
 	}
+	span.SetAttributes(end...)
 	span.SetName(name)
 	span.End()
 	ServerDuration.Record(ctx, start, metric...)

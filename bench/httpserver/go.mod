@@ -1,0 +1,3 @@
+module rulec.dev/bench/httpserver
+
+go 1.23

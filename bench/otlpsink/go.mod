@@ -1,0 +1,3 @@
+module rulec.dev/bench/otlpsink
+
+go 1.23
