@@ -58,10 +58,10 @@ class RuleGraph:
         nodes = [(r, self.g.nodes[_rule(r)]) for r in self.rules()]
         return [(r, n["reason"], n["version_skip"]) for r, n in nodes if n["active"] is False]
 
-    def hook_packages(self) -> list[str]:
-        """Go packages whose hooks the active rules call: the build links them."""
+    def hook_packages(self, rules: Iterable[Rule] | None = None) -> list[str]:
+        """Go packages whose hooks these rules (by default the active ones) call."""
         paths = set()
-        for rule in self.active_rules():
+        for rule in self.active_rules() if rules is None else rules:
             for _, hook_node, data in self.g.out_edges(_rule(rule), data=True):
                 if hook_node[0] == "hook":
                     paths.add(data["hook"].package)

@@ -122,7 +122,11 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
     fields_by_pkg: dict[str, list[FieldAdvice]] = defaultdict(list)
     for f in res.fields:
         fields_by_pkg[f.package].append(f)
-    hook_packages = sorted(set(res.graph.hook_packages()) | {CORE_PACKAGE}) if res.advice else []
+    # Linked: the hooks of the rules that advise something here. An active
+    # plugin with nothing to advise (gRPC's status codes without its server)
+    # adds no packages to the build.
+    advising = {a.rule.id: a.rule for a in res.advice}.values()
+    hook_packages = sorted(set(res.graph.hook_packages(advising)) | {CORE_PACKAGE}) if res.advice else []
     roots = {p.path: p for p in build.roots() if not p.standard and (p.go_files or p.test_package)}
     version = rewriter_version()
     overlay: dict[str, str] = {}
