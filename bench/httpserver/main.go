@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"os"
 
-	"rulec.dev/bench/httpserver/shop"
+	"example.com/shop/orders"
 )
 
 func main() {
@@ -16,5 +16,5 @@ func main() {
 		addr = "127.0.0.1:8081"
 	}
 	log.Printf("listening on %s", addr)
-	log.Fatal(http.ListenAndServe(addr, shop.Handler()))
+	log.Fatal(http.ListenAndServe(addr, orders.Handler()))
 }

@@ -5,6 +5,7 @@ go 1.24
 // The go.opentelemetry.io versions of runtime-go/go.mod, so that both
 // instrumented variants run the same SDK.
 require (
+	example.com/shop v0.0.0
 	github.com/google/uuid v1.6.0
 	go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp v0.42.0
 	go.opentelemetry.io/contrib/instrumentation/runtime v0.53.0
@@ -13,7 +14,6 @@ require (
 	go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp v1.28.0
 	go.opentelemetry.io/otel/sdk v1.28.0
 	go.opentelemetry.io/otel/sdk/metric v1.28.0
-	rulec.dev/bench/httpserver v0.0.0
 )
 
 require (
@@ -35,4 +35,4 @@ require (
 	google.golang.org/protobuf v1.34.2 // indirect
 )
 
-replace rulec.dev/bench/httpserver => ../
+replace example.com/shop => ../../../examples/shop

@@ -28,7 +28,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 
-	"rulec.dev/bench/httpserver/shop"
+	"example.com/shop/orders"
 )
 
 func main() {
@@ -61,7 +61,7 @@ func main() {
 	if addr == "" {
 		addr = "127.0.0.1:8081"
 	}
-	srv := &http.Server{Addr: addr, Handler: otelhttp.NewHandler(shop.Handler(), "shop")}
+	srv := &http.Server{Addr: addr, Handler: otelhttp.NewHandler(orders.Handler(), "shop")}
 	go func() {
 		// Flush on SIGINT/SIGTERM, as rulec's runtime does.
 		stop, cancel := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

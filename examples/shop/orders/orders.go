@@ -1,8 +1,7 @@
-// Package shop is the examples/shop backend's handler as a package, so that
-// the HTTP server benchmark builds one handler three ways: plainly, with
-// rulec, and wrapped in otelhttp (a package main cannot be imported). It has
-// no telemetry code.
-package shop
+// Package orders is the shop backend's HTTP handler: the backend serves it,
+// and bench/httpserver builds the same handler plainly, with rulec and
+// wrapped in otelhttp. It has no telemetry code on purpose.
+package orders
 
 import (
 	"encoding/json"
@@ -17,7 +16,8 @@ type order struct {
 	Total    float64 `json:"total"`
 }
 
-// Handler serves GET /orders/{id} and GET /healthz as the shop backend does.
+// Handler serves GET /orders/{id} (ids "fail" and "missing" answer 500 and
+// 404) and GET /healthz.
 func Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /orders/{id}", getOrder)
