@@ -78,7 +78,7 @@ def start_view(args: argparse.Namespace, data: Path) -> tuple[subprocess.Popen[s
             console = m.group(1)
         if m := re.search(r"OTLP/HTTP (\S+)", line):
             otlp = m.group(1)
-        if console and otlp:
+        if "RULEC_CONFIG_URL=" in line:  # the last line it prints at start
             break
     if not (console and otlp):
         sys.exit(f"demo: rulec view did not start (status {proc.wait()})")
