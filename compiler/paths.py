@@ -12,7 +12,17 @@ PLAN_DIR_ENV = "RULEC_PLAN_DIR"
 MODINFO_FILE = "modinfo.json"
 
 
+def package_name(import_path: str) -> str:
+    """An import path as one file name: a package's plan file and its folder
+    of generated files are named so."""
+    return import_path.replace("%", "%25").replace("/", "%2F")
+
+
 def package_file(plan_dir: str, import_path: str) -> str:
     """Where a package's plan lives; one stat tells whether it is planned."""
-    name = import_path.replace("%", "%25").replace("/", "%2F")
-    return os.path.join(plan_dir, "packages", name + ".json")
+    return os.path.join(plan_dir, "packages", package_name(import_path) + ".json")
+
+
+def overlay_folder(import_path: str) -> str:
+    """A package's generated files, relative to its plan dir."""
+    return os.path.join("overlay", package_name(import_path))

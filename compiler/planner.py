@@ -16,7 +16,7 @@ from pathlib import Path
 
 from compiler import goroutine_context, trampoline
 from compiler.golist import Build, Package
-from compiler.paths import MODINFO_FILE, package_file
+from compiler.paths import MODINFO_FILE, overlay_folder, package_file
 from compiler.plan import CallSite, FieldEdit, FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
 from compiler.resolve import CORE_PACKAGE, GENERATED_FILE, Advice, FieldAdvice, Resolution
 
@@ -193,7 +193,7 @@ def _generated_path(plan_dir: str, package: str, name: str) -> str:
     # The compile matches planned files by base name, so a generated file
     # keeps the name it has in the package (overlay/log.go would pass for
     # package log's own log.go); one folder per package keeps them apart.
-    folder = os.path.join("overlay", package.replace("/", "%2F"))
+    folder = overlay_folder(package)
     os.makedirs(os.path.join(plan_dir, folder), exist_ok=True)
     return os.path.join(folder, name)
 

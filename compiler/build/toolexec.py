@@ -23,8 +23,10 @@ def _overlaid(argv: list[str]) -> list[str]:
     plan_dir = os.environ.get("RULEC_PLAN_DIR")
     if not missing or not plan_dir:
         return argv
+    from compiler.paths import overlay_folder
+
     package = os.environ.get("TOOLEXEC_IMPORTPATH", "").split(" ", 1)[0]
-    own = os.path.join(plan_dir, "overlay", package.replace("/", "%2F"))
+    own = os.path.join(plan_dir, overlay_folder(package))
     out = list(argv)
     for i in missing:
         generated = os.path.join(own, os.path.basename(argv[i]))
