@@ -10,7 +10,6 @@ committed screenshots are made that way. A plain run writes nothing into the tre
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import re
@@ -19,13 +18,13 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from support.gomod import ROOT
+from support.viewproc import View
 
 pytestmark = pytest.mark.e2e
 pytest.importorskip("playwright.sync_api")
@@ -55,15 +54,10 @@ class Demo:
                 return m
         pytest.fail(f"demo never printed {pattern!r}; it printed:\n{''.join(self.output)}")
 
-    def api(self, path: str) -> Any:
-        with urllib.request.urlopen(self.console + path.lstrip("/"), timeout=10) as resp:
-            return json.load(resp)
-
-    def call(self, method: str, path: str, body: bytes) -> int:
-        req = urllib.request.Request(self.console + path.lstrip("/"), data=body, method=method,
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            return resp.status
+    @property
+    def view(self) -> View:
+        """The demo's `rulec view`, to call its API as the console does."""
+        return View(self.proc, self.console, "")
 
 
 @pytest.fixture(scope="module")
@@ -113,12 +107,12 @@ def test_demo_prints_the_first_traces(demo: Demo) -> None:
 def test_console_pages_show_the_shops_traffic(demo: Demo, browser) -> None:  # noqa: ANN001
     _wait("checkouts from the demo's traffic", lambda: _requests(demo, "frontend") >= 10)
     services = {"frontend", "backend"}
-    _wait("runtime metrics from both services", lambda: {i["service"] for i in demo.api("api/instances?last=15m")} == services)
+    _wait("runtime metrics from both services", lambda: {i["service"] for i in demo.view.api("api/instances?last=15m")[1]} == services)
     # A user's first steps on the config and alerts pages, through the API they call.
-    assert demo.call("PUT", "api/config?service=backend", b'{"sampling": {"ratio": 0.5}, "plugins": {"disabled": []}}') == 200
-    rule = b'{"name": "checkout errors", "metric": "error_rate", "service": "frontend", "threshold": 0.02, "window": "15m"}'
-    assert demo.call("POST", "api/alerts", rule) == 200
-    _wait("the alert to fire", lambda: demo.api("api/alerts/events?limit=5") != [])
+    assert demo.view.call("PUT", "api/config?service=backend", {"sampling": {"ratio": 0.5}, "plugins": {"disabled": []}})[0] == 200
+    rule = {"name": "checkout errors", "metric": "error_rate", "service": "frontend", "threshold": 0.02, "window": "15m"}
+    assert demo.view.call("POST", "api/alerts", rule)[0] == 200
+    _wait("the alert to fire", lambda: demo.view.api("api/alerts/events?limit=5")[1] != [])
     time.sleep(TRAFFIC_SECONDS)
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -149,7 +143,7 @@ def test_console_pages_show_the_shops_traffic(demo: Demo, browser) -> None:  # n
     shot("dependencies")
     assert "/checkout/{id}" in visit("traces?service=frontend&status=error", "traces")
     shot("traces", full_page=False)  # a hundred rows
-    failed = demo.api("api/traces?service=frontend&status=error&last=15m")[0]["trace_id"]
+    failed = demo.view.api("api/traces?service=frontend&status=error&last=15m")[1][0]["trace_id"]
     visit(f"trace/{failed}", "trace")
     assert page.locator("[data-testid='waterfall'] .row").count() == 3
     page.locator("[data-testid='waterfall'] summary").nth(1).click()  # the client span's attributes
@@ -178,5 +172,5 @@ def test_ctrl_c_stops_the_shop_and_the_view(demo: Demo) -> None:
 
 
 def _requests(demo: Demo, service: str) -> int:
-    rows = demo.api("api/overview?last=15m")["services"]
+    rows = demo.view.api("api/overview?last=15m")[1]["services"]
     return next((r["requests"] for r in rows if r["service"] == service), 0)
