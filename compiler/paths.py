@@ -10,6 +10,8 @@ RUNTIME_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__fil
 PLAN_DIR_ENV = "RULEC_PLAN_DIR"
 # In a plan dir: the build-info edits the link applies (module copies).
 MODINFO_FILE = "modinfo.json"
+# In a plan dir: the standard-library packages whose compiles carry a plan mark.
+MARKS_FILE = "marks.json"
 
 
 def package_name(import_path: str) -> str:

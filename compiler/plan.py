@@ -124,6 +124,10 @@ class PackagePlan:
     # stands for): file paths in the output name the latter.
     dir_rewrite: tuple[str, str] | None = None
     call_sites: dict[str, tuple[CallSite, ...]] = field(default_factory=dict)  # file basename → calls to redirect
+    # A standard-library package's generated file, which the compile gets
+    # from toolexec rather than -overlay (compiler/build/gcflags.py): (where
+    # it is, the path in the package's directory it stands for).
+    generated: tuple[str, str] | None = None
 
     @property
     def planned_files(self) -> set[str]:
@@ -150,8 +154,16 @@ class PackagePlan:
         }
         fields = {base: tuple(FieldEdit(**f) for f in edits) for base, edits in raw.get("fields", {}).items()}
         sites = {base: tuple(CallSite(**s) for s in edits) for base, edits in raw.get("call_sites", {}).items()}
-        rewrite = raw.get("dir_rewrite")
-        return cls(raw["import_path"], raw["digest"], files, fields, tuple(rewrite) if rewrite else None, sites)
+        rewrite, generated = raw.get("dir_rewrite"), raw.get("generated")
+        return cls(
+            raw["import_path"],
+            raw["digest"],
+            files,
+            fields,
+            tuple(rewrite) if rewrite else None,
+            sites,
+            tuple(generated) if generated else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -171,6 +183,7 @@ class Summary:
     plugins: list[str] = field(default_factory=list)
     upgraded: list[str] = field(default_factory=list)  # "module vA → vB"
     notes: list[str] = field(default_factory=list)  # how this build differs from plain go, and why
+    warnings: list[str] = field(default_factory=list)  # what rulec left out of this build that it would do elsewhere
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=1, sort_keys=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from compiler import goroutine_context, trampoline
 from compiler.golist import Build, Package
-from compiler.paths import MODINFO_FILE, overlay_folder, package_file
+from compiler.paths import MARKS_FILE, MODINFO_FILE, overlay_folder, package_file
 from compiler.plan import CallSite, FieldEdit, FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
 from compiler.resolve import CORE_PACKAGE, GENERATED_FILE, Advice, FieldAdvice, Resolution
 
@@ -131,12 +131,14 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
     version = rewriter_version()
     overlay: dict[str, str] = {}
     summary = Summary(plugins=res.graph.plugins_of(a.rule for a in res.advice))
-    bridge = bool(hook_packages) and goroutine_context.RUNTIME in build.packages
+    marks: dict[str, tuple[str, str]] = {}  # standard package → (directory, digest): see gcflags.py
+    bridge = _goroutine_context(build, hook_packages, summary)
     hook_deps = {hook: _dependencies(build, hook) for hook in hook_packages} if roots else {}
     if bridge:
         if goroutine_context.RUNTIME in by_pkg:
             raise ValueError("rules advising package runtime itself are not supported")
-        overlay.update(_write_runtime_bridge(build.packages[goroutine_context.RUNTIME], version, plan_dir, final_dir))
+        runtime = build.packages[goroutine_context.RUNTIME]
+        marks[runtime.path] = (runtime.dir, _write_runtime_bridge(runtime, version, plan_dir, final_dir))
 
     for path in sorted(set(by_pkg) | set(fields_by_pkg) | (set(roots) if hook_packages else set())):
         pkg = build.packages[path]
@@ -151,23 +153,29 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
         body = json.dumps({"v": version, "edits": shape, "blank": blank})
         digest = hashlib.sha256(body.encode()).hexdigest()[:16]
         test_only = not pkg.go_files
-        text = trampoline.generate(path, pkg.test_package if test_only else pkg.name, advice, blank, digest, bridge and path in roots)
+        atomic = not pkg.standard or "sync/atomic" in pkg.imports
+        text = trampoline.generate(
+            path, pkg.test_package if test_only else pkg.name, advice, blank, digest, bridge and path in roots, atomic
+        )
         name = GENERATED_TEST_FILE if test_only else GENERATED_FILE
         generated = _generated_path(plan_dir, path, name)
         Path(plan_dir, generated).write_text(text)
-        overlay[os.path.join(pkg.dir, name)] = os.path.join(final_dir, generated)
+        generated_pair = (os.path.join(final_dir, generated), os.path.join(pkg.dir, name))
+        if pkg.standard:
+            marks[path] = (pkg.dir, digest)
+        else:
+            overlay[generated_pair[1]] = generated_pair[0]
         if edits or fields:
-            plan = PackagePlan(path, digest, edits, fields, _dir_rewrite(pkg, copies), sites)
+            plan = PackagePlan(path, digest, edits, fields, _dir_rewrite(pkg, copies), sites, generated_pair if pkg.standard else None)
             Path(package_file(plan_dir, path)).write_text(plan.to_json())
             summary.packages[path] = [f"{e.label()}: {', '.join(c.rule for c in e.calls)}" for es in edits.values() for e in es]
             summary.packages[path] += [f"struct {f.type_name}: {f.decl}" for fs in fields.values() for f in fs]
             summary.joinpoints += sum(len(e.calls) for es in edits.values() for e in es) + sum(len(fs) for fs in fields.values())
 
     _write_copy_plans(build, copies, by_pkg, plan_dir)
-    if bridge:
-        summary.notes.append("goroutine context: runtime.g carries the trace context, inherited at every go statement")
     summary.inactive = [(r.id, str(r.pos), why, skip) for r, why, skip in res.graph.inactive_rules()]
     Path(plan_dir, "overlay.json").write_text(json.dumps({"Replace": overlay}, indent=1, sort_keys=True))
+    Path(plan_dir, MARKS_FILE).write_text(json.dumps(marks, indent=1, sort_keys=True))
     Path(plan_dir, "summary.json").write_text(summary.to_json())
     return summary
 
@@ -180,13 +188,31 @@ def _write_hooks_test_file(pkg: Package, imports: list[str], plan_dir: str, fina
     return {os.path.join(pkg.dir, HOOKS_TEST_FILE): os.path.join(final_dir, generated)}
 
 
-def _write_runtime_bridge(runtime: Package, version: str, plan_dir: str, final_dir: str) -> dict[str, str]:
-    """Write the runtime package's plan and generated file; return its overlay entry."""
+def _goroutine_context(build: Build, hook_packages: list[str], summary: Summary) -> bool:
+    """Whether the build gets the goroutine-context edit of package runtime:
+    where it links rulec's runtime, and the release's runtime source matches
+    the edit's anchors (else it is left out, with a warning)."""
+    runtime = build.packages.get(goroutine_context.RUNTIME)
+    if not hook_packages or runtime is None:
+        return False
+    why = goroutine_context.misfit(runtime.dir)
+    if why:
+        summary.warnings.append(
+            f"goroutine context left out ({why}): goroutines started without the request's context do not join its trace"
+        )
+        return False
+    summary.notes.append("goroutine context: runtime.g carries the trace context, inherited at every go statement")
+    return True
+
+
+def _write_runtime_bridge(runtime: Package, version: str, plan_dir: str, final_dir: str) -> str:
+    """Write the runtime package's plan and generated file; return the plan's digest."""
     digest = hashlib.sha256((version + goroutine_context.runtime_plan("").to_json()).encode()).hexdigest()[:16]
-    Path(package_file(plan_dir, runtime.path)).write_text(goroutine_context.runtime_plan(digest).to_json())
     generated = _generated_path(plan_dir, runtime.path, GENERATED_FILE)
     Path(plan_dir, generated).write_text(goroutine_context.runtime_file(digest))
-    return {os.path.join(runtime.dir, GENERATED_FILE): os.path.join(final_dir, generated)}
+    pair = (os.path.join(final_dir, generated), os.path.join(runtime.dir, GENERATED_FILE))
+    Path(package_file(plan_dir, runtime.path)).write_text(goroutine_context.runtime_plan(digest, pair).to_json())
+    return digest
 
 
 def _generated_path(plan_dir: str, package: str, name: str) -> str:

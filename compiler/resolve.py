@@ -20,14 +20,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from compiler import gosource
+from compiler import gorelease, gosource
 from compiler.golist import Build, Module, Package
 from compiler.graph import RuleGraph
 from compiler.paths import RUNTIME_DIR
 from compiler.plan import ERROR, PANIC, Expr
 from ruledsl.diagnostics import Diagnostic, Pos
-from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, SPAN_KINDS, FieldSpec, FuncTarget, HookRef, Rule, Selector, ValueRef
-from ruledsl.versions import VersionError, VersionRange
+from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, SPAN_KINDS, FieldSpec, FuncTarget, HookRef, Plugin, Rule, Selector, ValueRef
+from ruledsl.versions import VersionError, VersionRange, version_key
 
 CORE_PACKAGE = RUNTIME_MODULE + "/core"
 # The file a call-site rule's wrappers live in: the calling package's generated file.
@@ -295,53 +295,81 @@ def _inactive_reason(
 
 
 def resolve(graph: RuleGraph, build: Build) -> Resolution:
-    """Mark every rule active or inactive for this build and fit its hooks."""
+    """Mark every rule active or inactive for this build and fit its hooks.
+
+    On a Go release newer than rulec is tested with, a rule on the standard
+    library that does not fit that release's source is left out, named with
+    the reason, rather than stopping the build."""
     res = Resolution(graph, [], [])
     plugins = {p.name: p for p in graph.plugins}
     # Once per build, not once per rule: each is a pass over its packages.
     modules = build.modules()
     mains = [p for p in build.roots() if p.name == "main"]
+    untested_go = version_key(build.go_version)[:2] > gorelease.TESTED[1]
     for rule in graph.rules():
         plugin = plugins[rule.plugin]
-        inactive = _inactive_reason(plugin.module, plugin.versions, build.go_version, modules)
-        target = rule.joinpoint.target
-        if target.package == MAIN_PACKAGE:
-            packages = mains
+        if untested_go and plugin.module is None:
+            _resolve_leniently(rule, plugin, build, modules, mains, res)
         else:
-            pkg = build.packages.get(target.package)
-            packages = [pkg] if pkg is not None else []
-        if inactive is not None:
-            graph.mark(rule, False, *inactive)
-            continue
-        if not packages:
-            graph.mark(rule, False, f"package {target.package} is not in the build")
-            continue
-        if rule.joinpoint.kind == "struct":
-            found = _add_fields(rule, packages[0], res.diagnostics)
-            res.fields.extend(found)
-            graph.mark(rule, bool(found), "" if found else "it cannot apply (see the errors above)")
-            continue
-        before, after, diags = find_hooks(rule, build.packages)
-        advised = len(res.advice)
-        if diags:
-            res.diagnostics.extend(diags)
-            graph.mark(rule, False, "its hooks are missing")
-            continue
-        for pkg in packages:
-            if rule.joinpoint.kind == "callsite":
-                res.advice.extend(_advise_call_sites(rule, pkg, build, before, after, res.diagnostics))
-                continue
-            advice = _advise(rule, rule.joinpoint.func, pkg, before, after, res.diagnostics)
-            if advice is not None:
-                res.advice.append(advice)
-        applied = len(res.advice) > advised
-        if rule.joinpoint.kind == "callsite" and not applied and not res.diagnostics:
-            graph.mark(rule, False, f"no package of the application calls {target}")
-            continue
-        graph.mark(rule, applied, "" if applied else "it cannot apply (see the errors above)")
+            _resolve_rule(rule, plugin, build, modules, mains, res)
     res.diagnostics.extend(conflicts([(a.rule, (a.package, *a.func_key), a.before_args, a.after_args) for a in res.advice]))
     res.diagnostics.extend(field_conflicts([(f.rule, f.package, f.type_name, f.fields) for f in res.fields]))
     return res
+
+
+def _resolve_leniently(rule: Rule, plugin: Plugin, build: Build, modules: dict[str, Module], mains: list[Package], res: Resolution) -> None:
+    """_resolve_rule, its diagnostics turned into the reason the rule is left out."""
+    diagnostics, res.diagnostics = res.diagnostics, []
+    try:
+        _resolve_rule(rule, plugin, build, modules, mains, res)
+        found = res.diagnostics
+    finally:
+        res.diagnostics = diagnostics
+    if found:
+        res.advice = [a for a in res.advice if a.rule is not rule]
+        res.fields = [f for f in res.fields if f.rule is not rule]
+        res.graph.mark(rule, False, f"does not fit Go {build.go_version}'s source: " + "; ".join(d.message for d in found), True)
+
+
+def _resolve_rule(rule: Rule, plugin: Plugin, build: Build, modules: dict[str, Module], mains: list[Package], res: Resolution) -> None:
+    """Mark one rule active or inactive; its advice and diagnostics go to `res`."""
+    graph = res.graph
+    inactive = _inactive_reason(plugin.module, plugin.versions, build.go_version, modules)
+    target = rule.joinpoint.target
+    if target.package == MAIN_PACKAGE:
+        packages = mains
+    else:
+        pkg = build.packages.get(target.package)
+        packages = [pkg] if pkg is not None else []
+    if inactive is not None:
+        graph.mark(rule, False, *inactive)
+        return
+    if not packages:
+        graph.mark(rule, False, f"package {target.package} is not in the build")
+        return
+    if rule.joinpoint.kind == "struct":
+        found = _add_fields(rule, packages[0], res.diagnostics)
+        res.fields.extend(found)
+        graph.mark(rule, bool(found), "" if found else "it cannot apply (see the errors above)")
+        return
+    before, after, diags = find_hooks(rule, build.packages)
+    advised = len(res.advice)
+    if diags:
+        res.diagnostics.extend(diags)
+        graph.mark(rule, False, "its hooks are missing")
+        return
+    for pkg in packages:
+        if rule.joinpoint.kind == "callsite":
+            res.advice.extend(_advise_call_sites(rule, pkg, build, before, after, res.diagnostics))
+            continue
+        advice = _advise(rule, rule.joinpoint.func, pkg, before, after, res.diagnostics)
+        if advice is not None:
+            res.advice.append(advice)
+    applied = len(res.advice) > advised
+    if rule.joinpoint.kind == "callsite" and not applied and not res.diagnostics:
+        graph.mark(rule, False, f"no package of the application calls {target}")
+        return
+    graph.mark(rule, applied, "" if applied else "it cannot apply (see the errors above)")
 
 
 def conflicts(entries: list[tuple[Rule, tuple, tuple[str, ...], tuple[str, ...]]]) -> list[Diagnostic]:

@@ -16,6 +16,7 @@ import sys
 
 site.main()  # toolexec runs Python with -S; the rewriter needs tree-sitter
 
+from compiler.build import gcflags  # noqa: E402
 from compiler.plan import PackagePlan  # noqa: E402
 from compiler.rewrite.rewriter import RewriteError, rewrite_file  # noqa: E402
 
@@ -66,14 +67,43 @@ def _rewrite_files(files: list[str], plan: PackagePlan, package: str, out_dir: s
 def rewrite_args(argv: list[str], plan_file: str, package: str) -> list[str]:
     """The compile's argv, with the planned files rewritten."""
     plan = _load(plan_file)
+    if plan.generated:
+        argv = _with_generated(argv, plan, package)
     try:
         out_dir = os.path.join(os.path.dirname(argv[argv.index("-o") + 1]), "rulec")
     except (ValueError, IndexError):
         sys.exit(f"rulec: compile of {package} has no -o; cannot instrument it")
     new = _rewrite_files(argv, plan, package, out_dir)
     if plan.dir_rewrite:
-        new = _trim_copy(new, *plan.dir_rewrite)
+        new = _add_trimpath(new, *plan.dir_rewrite)
     return new
+
+
+def _with_generated(argv: list[str], plan: PackagePlan, package: str) -> list[str]:
+    """A standard-library compile with its generated file added (no overlay
+    can add it: gcflags.py). The go command keyed this compile's cache entry
+    on the plan mark in its -gcflags; without that very mark the entry would
+    be a plain build's, so the build stops rather than mix the two."""
+    argv, digest = gcflags.unmark(argv)
+    if digest != plan.digest:
+        sys.exit(
+            f"rulec: cannot instrument {package}: its compile lacks rulec's mark {gcflags.MARK}{plan.digest} "
+            f"(found {digest or 'none'}); a -gcflags given after rulec's may have replaced it"
+        )
+    path, stands_for = plan.generated
+    # Named in the output as the go command names an overlay file: as the
+    # file it stands for, after the compile's own -trimpath rewrites.
+    return _add_trimpath([*argv, path], path, _trimmed(argv, stands_for))
+
+
+def _trimmed(argv: list[str], path: str) -> str:
+    """`path` after the first of the compile's -trimpath rewrites that applies."""
+    rules = argv[argv.index("-trimpath") + 1].split(";") if "-trimpath" in argv[:-1] else []
+    for rule in rules:
+        old, sep, new = rule.partition("=>")
+        if sep and (path == old or path.startswith(old + os.sep)):
+            return new + path[len(old) :] if new else path[len(old) + 1 :]
+    return path
 
 
 def rewrite_vet_config(argv: list[str], plan_file: str, package: str) -> list[str]:
@@ -84,18 +114,21 @@ def rewrite_vet_config(argv: list[str], plan_file: str, package: str) -> list[st
     with open(cfg_path) as f:
         cfg = json.load(f)
     out_dir = os.path.join(os.path.dirname(cfg_path), "rulec")
-    cfg["GoFiles"] = _rewrite_files(cfg.get("GoFiles") or [], _load(plan_file), package, out_dir)
+    plan = _load(plan_file)
+    files = [*(cfg.get("GoFiles") or []), *([plan.generated[0]] if plan.generated else [])]
+    cfg["GoFiles"] = _rewrite_files(files, plan, package, out_dir)
     edited = os.path.join(out_dir, "vet.cfg")
     with open(edited, "w") as f:
         json.dump(cfg, f)
     return [*argv[:-1], edited]
 
 
-def _trim_copy(argv: list[str], copy: str, origin: str) -> list[str]:
-    """File paths under rulec's copy of a module name the module cache, as a
-    plain build's do. The compiler applies the first -trimpath rewrite that
-    matches, so the go command's own (under -trimpath) still win."""
-    rule = f"{copy}=>{origin}"
+def _add_trimpath(argv: list[str], old: str, new: str) -> list[str]:
+    """argv with a -trimpath rewrite of `old` to `new` after the go command's
+    own: file paths under rulec's copy of a module name the module cache, as
+    a plain build's do. The compiler applies the first rewrite that matches,
+    so the go command's own (under -trimpath) still win."""
+    rule = f"{old}=>{new}"
     if "-trimpath" not in argv[:-1]:
         return [argv[0], "-trimpath", rule, *argv[1:]]
     i = argv.index("-trimpath") + 1

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shlex
 import shutil
 import signal
@@ -23,10 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compiler import config, packs
-from compiler.build import goargs, graph_cache, module_copies, shim, workspace
+from compiler import config, gorelease, packs
+from compiler.build import gcflags, goargs, graph_cache, module_copies, shim, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
-from compiler.paths import PLAN_DIR_ENV, RUNTIME_DIR
+from compiler.paths import MARKS_FILE, PLAN_DIR_ENV, RUNTIME_DIR
 from compiler.plan import Summary
 from compiler.timings import stage
 from ruledsl.diagnostics import RuleError
@@ -35,7 +34,6 @@ from ruledsl.load import rule_files
 if TYPE_CHECKING:  # the planning stages are imported only when a plan is made
     from compiler.resolve import Resolution
 
-SUPPORTED_GO = ((1, 25), (1, 26))  # oldest and newest Go release rulec is tested with
 _ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK", "GOMODCACHE"]
 # Not part of the plan key: what the toolexec shim is built for (shim.py).
 _HOST_KEYS = ["GOHOSTOS", "GOHOSTARCH"]
@@ -50,21 +48,6 @@ def cache_root() -> Path:
         return Path(os.environ["RULEC_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "rulec"
-
-
-_GO_RELEASE = re.compile(r"^go(\d+)\.(\d+)(?:\.(\d+))?(rc\d+|beta\d+)?$")
-
-
-def _check_go(version: str) -> str:
-    """The release as a comparable version ("1.26.8", "1.26.0-rc1"), or a
-    BuildError: outside the supported range rulec stops rather than build
-    something uninstrumented."""
-    m = _GO_RELEASE.match(version.strip())
-    if not m or not SUPPORTED_GO[0] <= (int(m.group(1)), int(m.group(2))) <= SUPPORTED_GO[1]:
-        lo, hi = (f"{a}.{b}" for a, b in SUPPORTED_GO)
-        raise BuildError(f"rulec supports Go {lo} to {hi}; this is {version}. Install a supported Go or use plain `go`.")
-    major, minor, patch, pre = m.groups()
-    return f"{major}.{minor}.{patch or 0}" + (f"-{pre}" if pre else "")
 
 
 def _tree_digest(root: Path, suffixes: tuple[str, ...]) -> str:
@@ -122,6 +105,20 @@ def _only_apps_modules(res: Resolution, build: Build, apps_own: set[str]) -> Res
     return res
 
 
+def _std_roots(build: Build) -> list[str]:
+    """Standard-library packages named on the command line (`rulec test net/http`)."""
+    return sorted(p.path for p in build.roots() if p.standard)
+
+
+def _without_std_roots(res: Resolution, build: Build) -> Resolution:
+    """res without any advice when a standard-library package is a root: no
+    package of the user's links rulec's runtime into its binaries, so they
+    are built as plain go builds them (and a note says so)."""
+    if _std_roots(build):
+        res.advice, res.fields = [], []
+    return res
+
+
 def _without_excluded(res: Resolution, cfg: config.Config) -> Resolution:
     """res without advice on the packages rulec.toml's `exclude` names."""
     res.advice = [a for a in res.advice if not cfg.excludes(a.package)]
@@ -140,6 +137,7 @@ class Driver:
         self.verbose = verbose
         self.env = dict(os.environ)
         self.goenv: dict[str, str] = {}  # `go env`, once prepare() ran
+        self.release: gorelease.GoRelease | None = None  # the build's Go, once prepare() ran
         if "toolexec" in self.args.own:
             raise BuildError("-toolexec cannot be combined with rulec: rulec itself runs as the toolexec of the build")
 
@@ -205,7 +203,11 @@ class Driver:
             env = go_env([*_ENV_KEYS, *_HOST_KEYS], self.env, self.cwd)
         self.goenv = env
         env = {k: env[k] for k in _ENV_KEYS}
-        go_version = _check_go(env["GOVERSION"])
+        try:
+            self.release = gorelease.parse(env["GOVERSION"])
+        except gorelease.UnsupportedGo as e:
+            raise BuildError(str(e)) from None
+        go_version = self.release.version
         project = workspace.Project.find(env, self.args.own.get("modfile"), self.args.mod_flag(), self.cwd)
         if project is None:
             raise BuildError("rulec builds Go modules: no go.mod found here (run `go mod init` first)")
@@ -279,7 +281,8 @@ class Driver:
 
         build = state.build
         with stage("resolve"):
-            res = _without_excluded(_only_apps_modules(resolve(RuleGraph(self._plugins()), build), build, state.apps_own), self.config)
+            res = _only_apps_modules(resolve(RuleGraph(self._plugins()), build), build, state.apps_own)
+            res = _without_std_roots(_without_excluded(res, self.config), build)
         if res.diagnostics:
             raise RuleError(res.diagnostics)
         if not res.advice or module_copies.in_module_cache(build, {a.package for a in res.advice}, gomodcache):
@@ -293,6 +296,13 @@ class Driver:
         with stage("write-plan"):
             summary = write_plan(res, state.build, str(tmp), str(final), state.copies)
         summary.upgraded = state.upgraded
+        if self.release is not None and self.release.untested:
+            summary.warnings.insert(0, self.release.warning())
+        if _std_roots(state.build):
+            summary.notes.append(
+                f"{', '.join(_std_roots(state.build))}: standard-library packages built as roots cannot link rulec's runtime; "
+                "this build is not instrumented"
+            )
         if project.vendor and res.advice:
             summary.notes.append("vendor/ is read by plain go builds only: this build takes the same module versions from the module cache")
         (tmp / "summary.json").write_text(summary.to_json())
@@ -311,7 +321,7 @@ class Driver:
         user_hooks = user_hook_packages(graph.rules())
         build = self._list(go_version, project.go_setup(tmp), user_hooks)
         with stage("resolve"):
-            res = _without_excluded(resolve(graph, build), self.config)
+            res = _without_std_roots(_without_excluded(resolve(graph, build), self.config), build)
         apps_own = set(build.packages)
         upgraded: list[str] = []
         if res.advice:
@@ -358,11 +368,13 @@ class Driver:
                 toolexec = shlex.join(shim.toolexec_argv(cache_root(), self.goenv, self.env))
             flags, setup_env = prepared.project.go_setup(plan_dir)
             extra = [*flags, f"-overlay={overlay}", f"-toolexec={toolexec}"]
+            marks = json.loads((plan_dir / MARKS_FILE).read_text())
+            last = gcflags.marked(gcflags.user_values(self.env.get("GOFLAGS", ""), self.args.build_flags()), marks, self.cwd)
         else:
-            extra, setup_env = [f"-{k}={v}" for k, v in self.args.own.items()], {}
+            extra, setup_env, last = [f"-{k}={v}" for k, v in self.args.own.items()], {}, []
         env = {**self.env, **setup_env}
         env[PLAN_DIR_ENV] = str(plan_dir)
-        return self.args.go_argv(extra), env
+        return self.args.go_argv(extra, last), env
 
     def _merge_overlay(self, plan_dir: Path, user_overlay: str) -> Path:
         ours = json.loads((plan_dir / "overlay.json").read_text())["Replace"]
@@ -382,6 +394,8 @@ def report(summary: Summary, verbose: bool, out=sys.stderr) -> None:
     print(f"rulec: instrumented {n} package{'s' * (n != 1)}, {summary.joinpoints} join points (plugins: {plugins})", file=out)
     for line in summary.upgraded:
         print(f"rulec: the runtime raised {line} in this build (your go.mod is unchanged)", file=out)
+    for warning in summary.warnings:
+        print(f"rulec: WARNING: {warning}", file=out)
     for note in summary.notes:
         print(f"rulec: note: {note}", file=out)
     for rule, pos, why, version_skip in summary.inactive:

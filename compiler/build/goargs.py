@@ -55,10 +55,19 @@ class GoArgs:
         """What `go list` must load: the packages, or `.` as the go command defaults to."""
         return self.packages or ["."]
 
-    def go_argv(self, extra: list[str]) -> list[str]:
-        """The go command line with rulec's `extra` flags in front."""
+    def go_argv(self, extra: list[str], last: list[str] = ()) -> list[str]:
+        """The go command line with rulec's `extra` flags in front, and its
+        `last` flags after every build flag of the user's (go test reads
+        build flags after the packages too, up to -args)."""
         # -C is not passed on: rulec runs the go command in that directory.
-        return ["go", self.command, *extra, *self.flags, *self.packages, *self.rest]
+        if self.command != "test" or not last:
+            return ["go", self.command, *extra, *self.flags, *last, *self.packages, *self.rest]
+        end = self.rest.index("-args") if "-args" in self.rest else len(self.rest)
+        return ["go", self.command, *extra, *self.flags, *self.packages, *self.rest[:end], *last, *self.rest[end:]]
+
+    def build_flags(self) -> list[str]:
+        """The user's flags the go command reads as its own (for go test, those after the packages too)."""
+        return [*self.flags, *(self.rest if self.command == "test" else [])]
 
 
 def parse(command: str, args: list[str]) -> GoArgs:

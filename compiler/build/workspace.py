@@ -169,6 +169,9 @@ class Project:
         # `go get` of the runtime and of each module it needs newer than the
         # build selects: the go command's MVS then settles every version.
         needed = {r["Path"]: r["Version"] for r in _edit_json(["go", "mod", "edit", "-json", str(runtime / "go.mod")], env, cwd)["Require"]}
+        # In a checkout of a module the runtime needs (gin's own), the main
+        # module stands for it: MVS takes it as it is, and no version is asked.
+        needed.pop(_edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd)["Module"]["Path"], None)
         _go(["go", "mod", "edit", f"-modfile={modfile}", f"-replace={RUNTIME_MODULE}={runtime}"], env, cwd)
         wanted = [f"{RUNTIME_MODULE}@{RUNTIME_VERSION}"] + [
             f"{path}@{version}" for path, version in sorted(needed.items())
