@@ -5,7 +5,10 @@ module targets in the module cache (the newest cached version inside the
 rule's range; a module not in the cache is not checked). With `releases`,
 each module target is checked against the real source of the oldest and the
 newest release inside its range instead, downloaded through the module
-proxy by the go command. Hooks are looked up in runtime-go/.
+proxy by the go command; and each standard-library target, and the
+goroutine-context edit of package runtime, against every Go release rulec
+is tested with (the oldest, and the newest patch of each), fetched as the
+go command fetches toolchains. Hooks are looked up in runtime-go/.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from compiler import gosource, resolve
+from compiler import gorelease, goroutine_context, gosource, resolve
 from compiler.golist import GoListError, Package, go_env, go_list
-from ruledsl.diagnostics import Diagnostic
+from ruledsl.diagnostics import Diagnostic, Pos
 from ruledsl.model import MAIN_PACKAGE, Plugin, Rule
 from ruledsl.versions import VersionError, version_key
 
@@ -44,8 +47,9 @@ def _cached_module_root(plugin: Plugin, env: dict[str, str]) -> Path | None:
 
 
 def _package_source(plugin: Plugin, package: str, env: dict[str, str], module_root: Path | None) -> Path | None:
+    """Where `package` is: under module_root, the module's (or GOROOT's) directory."""
     if plugin.module is None:
-        d = Path(env["GOROOT"]) / "src" / package
+        d = Path(module_root or env["GOROOT"]) / "src" / package
         return d if d.is_dir() else None
     if module_root is None:
         return None
@@ -98,6 +102,61 @@ def release_roots(plugin: Plugin) -> tuple[list[tuple[str, Path]], list[Diagnost
         else:
             roots.append((d["Version"], Path(d["Dir"])))
     return roots, diags
+
+
+_TOOLCHAIN = "golang.org/toolchain"
+# Where the goroutine-context edit's problems are reported: it has no .gorule line.
+_RUNTIME_EDIT = Pos(str(Path(goroutine_context.__file__).resolve()), 1, 1)
+
+
+def go_release_roots() -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+    """The GOROOTs of the Go releases rulec is tested with: the oldest, and
+    the newest patch release of each tested minor release, fetched into the
+    module cache as the go command fetches toolchains: [(version, GOROOT)]."""
+    try:
+        host = go_env(["GOHOSTOS", "GOHOSTARCH"])
+        suffix = f".{host['GOHOSTOS']}-{host['GOHOSTARCH']}"
+        (listing,) = _go_json(["list", "-m", "-versions", "-json", _TOOLCHAIN])
+        releases: dict[tuple[int, int], list[str]] = {}
+        for v in listing.get("Versions") or []:
+            name = v.removeprefix("v0.0.1-go").removesuffix(suffix)
+            if v.endswith(suffix) and name.count(".") == 2 and name.replace(".", "").isdigit():
+                major, minor, _ = (int(x) for x in name.split("."))
+                if gorelease.TESTED[0] <= (major, minor) <= gorelease.TESTED[1]:
+                    releases.setdefault((major, minor), []).append(name)
+        if not releases:
+            raise ValueError(f"the module proxy lists no release of Go {gorelease.tested_range()}")
+        ordered = {minor: sorted(names, key=version_key) for minor, names in sorted(releases.items())}
+        wanted = sorted({next(iter(ordered.values()))[0], *(names[-1] for names in ordered.values())}, key=version_key)
+        downloads = _go_json(["mod", "download", "-json", *(f"{_TOOLCHAIN}@v0.0.1-go{v}{suffix}" for v in wanted)])
+    except (GoListError, ValueError) as e:
+        return [], [Diagnostic(_RUNTIME_EDIT, "no-release", f"cannot fetch the Go releases rulec is tested with: {e}")]
+    roots, diags = [], []
+    for version, d in zip(wanted, downloads, strict=True):
+        if d.get("Error"):
+            diags.append(Diagnostic(_RUNTIME_EDIT, "no-release", f"cannot download Go {version}: {d['Error']}"))
+        else:
+            roots.append((version, Path(d["Dir"])))
+    return roots, diags
+
+
+def _std_roots(plugin: Plugin, go_releases: list[tuple[str, Path]]) -> tuple[list[Path | None], list[Diagnostic]]:
+    """The GOROOTs among `go_releases` inside the plugin's range."""
+    inside = [d for v, d in go_releases if plugin.versions.contains(v)]
+    if inside or not go_releases:
+        return list(inside), []
+    why = f"no Go release rulec is tested with ({gorelease.tested_range()}) is inside {plugin.versions}"
+    return [], [Diagnostic(plugin.target_pos, "no-release", why)]
+
+
+def _runtime_edit(go_releases: list[tuple[str, Path]]) -> list[Diagnostic]:
+    """The goroutine-context edit against each release's runtime source."""
+    out = []
+    for version, goroot in go_releases:
+        why = goroutine_context.misfit(str(goroot / "src" / "runtime"))
+        if why:
+            out.append(Diagnostic(_RUNTIME_EDIT, "runtime-edit", f"Go {version}: {why}"))
+    return out
 
 
 class _Seen:
@@ -177,11 +236,19 @@ def check_sources(plugins: list[Plugin], releases: bool = False, cwd: str | None
     hooks = _hook_packages(plugins, cwd)
     seen = _Seen()
     out: list[Diagnostic] = []
+    go_releases: list[tuple[str, Path]] = []
+    if releases:
+        go_releases, diags = go_release_roots()
+        out += diags + _runtime_edit(go_releases)
     for plugin in plugins:
         roots: list[Path | None] = [None]
         if plugin.module in mains:
             roots = [mains[plugin.module]]
-        elif plugin.module is not None:
+        elif plugin.module is None:
+            if releases:
+                roots, diags = _std_roots(plugin, go_releases)
+                out.extend(diags)
+        else:
             if releases:
                 found, diags = release_roots(plugin)
                 out.extend(diags)

@@ -115,7 +115,12 @@ def rewrite_vet_config(argv: list[str], plan_file: str, package: str) -> list[st
         cfg = json.load(f)
     out_dir = os.path.join(os.path.dirname(cfg_path), "rulec")
     plan = _load(plan_file)
-    files = [*(cfg.get("GoFiles") or []), *([plan.generated[0]] if plan.generated else [])]
+    files = cfg.get("GoFiles") or []
+    if plan.generated:
+        # The go command did not see the generated file, nor so its one
+        # import of its own: unsafe, which needs no export data.
+        files = [*files, plan.generated[0]]
+        cfg["ImportMap"] = {**(cfg.get("ImportMap") or {}), "unsafe": "unsafe"}
     cfg["GoFiles"] = _rewrite_files(files, plan, package, out_dir)
     edited = os.path.join(out_dir, "vet.cfg")
     with open(edited, "w") as f:

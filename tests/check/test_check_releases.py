@@ -1,4 +1,4 @@
-"""`rulec check --releases`: module targets against the real source of the
+"""`rulec check --releases`: module and standard-library targets against the real source of the
 oldest and newest release inside each range, fetched through the module
 proxy by the go command (network: the Go module proxy)."""
 
@@ -28,3 +28,22 @@ def test_builtin_rules_pass_against_their_releases() -> None:
     proc = rulec("check", "--releases")
     assert proc.returncode == 0, proc.stdout
     assert proc.stdout.endswith("no problems\n")
+
+
+def test_a_standard_library_target_missing_from_the_oldest_go_is_reported() -> None:
+    proc = rulec("check", "--releases", rel("releases_std.gorule"))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    # Go 1.26 added it: the oldest release and 1.25's newest patch lack it.
+    versions = [line.split("toolchain@v0.0.1-go", 1)[1].split(".linux")[0] for line in lines]
+    assert len(versions) == 2 and versions[0] == "1.25.0" and versions[1].startswith("1.25."), lines
+    for line in lines:
+        m = DIAG.match(line)
+        assert m and (m["line"], m["col"], m["code"]) == ("10", "5", "unknown-target"), line
+        assert "NewMultiHandler does not exist" in line
+
+
+def test_a_standard_library_range_outside_the_tested_go_releases_is_reported() -> None:
+    proc = rulec("check", "--releases", rel("releases_std_old.gorule"))
+    assert proc.returncode == 1
+    assert "error[no-release]: no Go release rulec is tested with (1.25 to 1.27) is inside < 1.20" in proc.stdout
