@@ -29,3 +29,15 @@ echo "== runtime-go unit tests"
 
 echo "== rulec tests"
 python3 -m pytest -q "$@"
+
+# Every other Go release rulec is tested with, fetched by the go command into
+# the module cache as users' go commands fetch them (GOROOT under GOMODCACHE):
+# the end-to-end tests of net/http (the example shop), database/sql, gRPC and
+# the goroutine context. Skipped when arguments pick tests.
+if [ $# -eq 0 ]; then
+  for toolchain in go1.25.14 go1.27.3; do
+    echo "== end-to-end tests with GOTOOLCHAIN=$toolchain"
+    GOTOOLCHAIN=$toolchain python3 -m pytest -q tests/e2e/test_nethttp.py tests/e2e/test_databasesql.py \
+      tests/e2e/test_grpc.py tests/e2e/test_goroutine_context.py
+  done
+fi
