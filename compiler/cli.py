@@ -138,8 +138,10 @@ def plan(args: tuple[str, ...]) -> None:
         click.echo(pkg)
         for f in funcs:
             click.echo(f"    {f}")
-    if summary.notes:
+    if summary.notes or summary.warnings:
         click.echo("")
+    for warning in summary.warnings:
+        click.echo(f"WARNING: {warning}")
     for note in summary.notes:
         click.echo(f"note: {note}")
     if summary.upgraded:
