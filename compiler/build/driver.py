@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from compiler import config, gorelease, packs
 from compiler.build import gcflags, goargs, graph_cache, module_copies, shim, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
-from compiler.paths import MARKS_FILE, PLAN_DIR_ENV, RUNTIME_DIR
+from compiler.paths import BUILDINFO_EDIT_ENV, MARKS_FILE, PLAN_DIR_ENV, RUNTIME_DIR
 from compiler.plan import Summary
 from compiler.timings import stage
 from ruledsl.diagnostics import RuleError
@@ -369,7 +369,11 @@ class Driver:
             flags, setup_env = prepared.project.go_setup(plan_dir)
             extra = [*flags, f"-overlay={overlay}", f"-toolexec={toolexec}"]
             marks = json.loads((plan_dir / MARKS_FILE).read_text())
-            last = gcflags.marked(gcflags.user_values(self.env.get("GOFLAGS", ""), self.args.build_flags()), marks, self.cwd)
+            users = gcflags.user_values(self.env.get("GOFLAGS", ""), self.args.build_flags())
+            last = gcflags.marked(users, marks, self.cwd)
+            edit = gcflags.buildinfo_edit(users, last)
+            if edit:
+                setup_env = {**setup_env, BUILDINFO_EDIT_ENV: json.dumps(edit)}
         else:
             extra, setup_env, last = [f"-{k}={v}" for k, v in self.args.own.items()], {}, []
         env = {**self.env, **setup_env}

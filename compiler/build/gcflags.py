@@ -7,7 +7,9 @@ the go command never hashes it. What it does hash is the package's -gcflags:
 rulec adds `-gcflags=PKG=<the user's flags for PKG> -rulec.plan=DIGEST` after
 the user's own, and toolexec takes the mark off the compile's arguments. An
 instrumented package and a plain one so never share a build-cache entry, and
-a changed plan rebuilds exactly its packages.
+a changed plan rebuilds exactly its packages. The binary's build info
+(`go version -m`) records the last -gcflags only, rulec's: the link puts
+back what a plain build records (`buildinfo_edit`).
 
 The go command gives a package the flags of the last -gcflags whose pattern
 matches it (`go help build`); `for_package` answers as it does, for the
@@ -87,3 +89,21 @@ def unmark(argv: list[str]) -> tuple[list[str], str | None]:
     """The compile's argv without rulec's mark, and the digest it carried."""
     digest = next((a[len(MARK) :] for a in argv if a.startswith(MARK)), None)
     return [a for a in argv if not a.startswith(MARK)], digest
+
+
+def _setting(key: str, value: str) -> str:
+    """A `build` line of runtime/debug.BuildInfo.String, as the link's importcfg
+    spells it (%q, for the ASCII text of flags)."""
+    if any(c in value for c in " \t\r\n\"`"):
+        value = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    line = f"build\t{key}={value}\n"
+    return line.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\n", "\\n")
+
+
+def buildinfo_edit(values: list[str], added: list[str]) -> tuple[str, str] | None:
+    """(rulec's -gcflags line in the build info, the plain build's, or "")
+    for the link to swap; None when rulec added none."""
+    if not added:
+        return None
+    ours = _setting("-gcflags", added[-1].removeprefix("-gcflags="))
+    return ours, _setting("-gcflags", values[-1]) if values else ""

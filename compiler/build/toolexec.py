@@ -45,18 +45,23 @@ def _overlaid(argv: list[str]) -> list[str]:
 
 
 def _build_info(argv: list[str]) -> list[str]:
-    """The build info (`go version -m`) names modules built from rulec's
-    copies as a plain build does: the link gets an edited importcfg."""
-    from compiler.paths import MODINFO_FILE, PLAN_DIR_ENV
+    """The build info (`go version -m`) reads as a plain build's: modules built
+    from rulec's copies, and the build's -gcflags (compiler/build/gcflags.py).
+    The link gets an edited importcfg."""
+    import json
+
+    from compiler.paths import BUILDINFO_EDIT_ENV, MODINFO_FILE, PLAN_DIR_ENV
 
     plan_dir = os.environ.get(PLAN_DIR_ENV)
     edits_file = os.path.join(plan_dir, MODINFO_FILE) if plan_dir else ""
-    if not edits_file or not os.path.exists(edits_file) or "-importcfg" not in argv[:-1]:
+    edits = []
+    if edits_file and os.path.exists(edits_file):
+        with open(edits_file) as f:
+            edits = json.load(f)
+    if os.environ.get(BUILDINFO_EDIT_ENV):
+        edits.append(json.loads(os.environ[BUILDINFO_EDIT_ENV]))
+    if not edits or "-importcfg" not in argv[:-1]:
         return argv
-    import json
-
-    with open(edits_file) as f:
-        edits = json.load(f)
     i = argv.index("-importcfg") + 1
     with open(argv[i]) as f:
         text = f.read()

@@ -7,6 +7,7 @@ calls itself 1.28 and whose runtime and log package moved what rulec edits)."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,7 +31,8 @@ def _go(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProce
     return subprocess.run(["go", *args], cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True, timeout=900)
 
 
-def _linked_checkout(receiver: OtlpReceiver, frontend: Path, backend: Path, order: str) -> list[Span]:
+def _linked_checkout(receiver: OtlpReceiver, frontend: Path, backend: Path) -> list[Span]:
+    order = str(secrets.randbelow(10**9))  # the receiver is the session's: a path no other test asks for
     with shop_running(frontend, backend, {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint}) as (url, _, _):
         status, body, _ = get(f"{url}/checkout/{order}")
         assert status == 200 and b"checkout complete" in body
@@ -67,7 +69,7 @@ def test_the_shop_with_a_fetched_toolchain(toolchain: str, receiver: OtlpReceive
         assert "plugins: lifecycle, logcorrelation, nethttp" in proc.stderr and "goroutine context: runtime.g" in proc.stderr
     version = _go("version", str(out / "backend"), cwd=module, env=env).stdout
     assert version.split()[-1] == toolchain, version
-    _linked_checkout(receiver, out / "frontend", out / "backend", "7")
+    _linked_checkout(receiver, out / "frontend", out / "backend")
 
     # Go's build cache is shared with plain builds of the same toolchain, and
     # each gets its own standard library: instrumented, or not.
@@ -89,12 +91,14 @@ def test_a_go_line_newer_than_the_machines_go_fetches_its_toolchain(receiver: Ot
         proc = rulec("build", "-o", str(tmp_path / name), f"./{name}", cwd=module, env=env)
         assert proc.returncode == 0, proc.stderr
     assert _go("version", str(tmp_path / "backend"), cwd=tmp_path, env=env).stdout.split()[-1].startswith("go1.27.")
-    _linked_checkout(receiver, tmp_path / "frontend", tmp_path / "backend", "8")
+    _linked_checkout(receiver, tmp_path / "frontend", tmp_path / "backend")
 
 
 def test_the_users_gcflags_still_apply_to_instrumented_standard_packages(receiver: OtlpReceiver, tmp_path: Path) -> None:
     module = copy_module(ROOT / "examples" / "shop", tmp_path / "shop")
-    flags = "-gcflags=log/...=-N -l"
+    # -D (the directory of local imports, none here) with a new value each run:
+    # the compiles below are new to Go's build cache, so -x shows them.
+    flags = f"-gcflags=log/...=-N -l -D /nonce{secrets.token_hex(4)}"
     proc = rulec("build", "-x", "-o", str(tmp_path / "backend"), flags, "./backend", cwd=module, timeout=1200)
     assert proc.returncode == 0, proc.stderr[-3000:]
 
@@ -104,11 +108,22 @@ def test_the_users_gcflags_still_apply_to_instrumented_standard_packages(receive
         assert len(lines) == 1, lines
         return lines[0]
 
-    log = compile_line("log")
-    assert " -N -l " in log and "-rulec.plan=" in log  # the user's flags, and rulec's mark
-    http = compile_line("net/http")
-    assert " -N -l " not in http and "-rulec.plan=" in http  # net/http is not in log/...
+    for package in ("log", "log/slog"):  # advised, and in log/...: the user's flags, then rulec's mark
+        assert f"{flags.split('=', 2)[2]} -rulec.plan=" in compile_line(package)
+    assert "-rulec.plan=" not in compile_line("log/internal")  # in log/..., not advised
     _served_order(receiver, tmp_path / "backend", "gcflags")
+
+    # The build info records the user's -gcflags, as a plain build's does.
+    plain = _go("build", "-o", str(tmp_path / "plain"), flags, "./backend", cwd=module, env={})
+    assert plain.returncode == 0, plain.stderr
+
+    def recorded(binary: Path) -> list[str]:
+        info = _go("version", "-m", str(binary), cwd=tmp_path, env={}).stdout
+        return [ln.strip() for ln in info.splitlines() if ln.strip().startswith("build\t-gcflags")]
+
+    assert recorded(tmp_path / "backend") == recorded(tmp_path / "plain") == [f'build\t-gcflags="{flags.split("=", 1)[1]}"']
+    again = rulec("build", "-o", str(tmp_path / "unflagged"), "./backend", cwd=module)
+    assert again.returncode == 0 and recorded(tmp_path / "unflagged") == [], again.stderr
 
 
 def _served_order(receiver: OtlpReceiver, backend: Path, service_name: str) -> Span:

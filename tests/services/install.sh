@@ -10,6 +10,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The servers run as their own system users (postgres, mysql), who must reach
+# their binaries: some machine images make / unreadable to others (0750).
+if [ "$(id -u)" -eq 0 ] && [ "$(( $(stat -c '%a' /) % 10 & 1 ))" -eq 0 ]; then
+  chmod o+x /
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -7,7 +7,7 @@
 //	rulec-toolexec PYTHON ENTRY TOOL ARGS...
 //
 // It decides as toolexec.py does: a compile or vet of a package with a plan
-// file, a link when the plan edits the build info, and any cover call go
+// file, a link when rulec edits the build info, and any cover call go
 // to `PYTHON -S ENTRY TOOL ARGS...`; `-V=full` queries and everything else
 // run TOOL ARGS unchanged. Standard library only: rulec builds it with the
 // build's own go command, once per Go release and source.
@@ -48,7 +48,7 @@ func needsPython(tool string, args []string) bool {
 	case name == "cover":
 		return true
 	case name == "link":
-		return planDir != "" && exists(filepath.Join(planDir, "modinfo.json"))
+		return os.Getenv("RULEC_BUILDINFO_EDIT") != "" || planDir != "" && exists(filepath.Join(planDir, "modinfo.json"))
 	case name == "compile" || (name == "vet" && len(args) > 0 && strings.HasSuffix(args[len(args)-1], ".cfg")):
 		pkg, _, _ := strings.Cut(os.Getenv("TOOLEXEC_IMPORTPATH"), " ")
 		return planDir != "" && pkg != "" && exists(packageFile(planDir, pkg))
