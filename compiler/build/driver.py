@@ -330,10 +330,16 @@ class Driver:
             hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"})
             with stage("add-runtime"):
                 upgraded = project.add_runtime(tmp, hooks, self.env, self.cwd)
-            graph = RuleGraph(plugins)
-            build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
-            with stage("resolve"):
-                res = _without_excluded(_only_apps_modules(resolve(graph, build), build, apps_own), self.config)
+            listed: list[str] = []
+            while listed != hooks:
+                # Packages the runtime brought in (net/http, for its exporter)
+                # may get advice too: their hooks are listed in turn.
+                listed = hooks
+                graph = RuleGraph(plugins)
+                build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
+                with stage("resolve"):
+                    res = _without_excluded(_only_apps_modules(resolve(graph, build), build, apps_own), self.config)
+                hooks = sorted(set(hooks) | set(graph.hook_packages()))
         if res.diagnostics:
             raise RuleError(res.diagnostics)
         copied = module_copies.in_module_cache(build, {a.package for a in res.advice}, gomodcache)
@@ -348,8 +354,11 @@ class Driver:
             with stage("resolve"):
                 res = _without_excluded(_only_apps_modules(resolve(RuleGraph(plugins), build), build, apps_own), self.config)
             described = module_copies.describe(copies, gomodcache)
-        if res.advice:
-            project.require_all(tmp, build, self.env, self.cwd)
+        if res.advice and project.require_all(tmp, build, self.env, self.cwd):
+            # The modules now required directly bring their go.mod files'
+            # requirements into the pruned graph: list again, so that the go
+            # command settles the versions and records their checksums.
+            build = self._list(go_version, project.go_setup(tmp), hooks, update=True)
         state = graph_cache.GraphState(build, apps_own, upgraded, described)
         if res.advice:  # a graph that rulec's runtime joined is worth keeping
             graph_cache.save(graph_dir, state, tmp)

@@ -42,19 +42,6 @@ def _go(argv: list[str], env: dict[str, str], cwd: str) -> str:
     return proc.stdout
 
 
-def _go_get(argv: list[str], env: dict[str, str], cwd: str) -> str:
-    """`go get` of exact versions, from the module cache when it has them all.
-    Given `path@version`, the go command still asks the proxy whether each
-    prefix of each path is a module too, a round trip each: some 14 s for
-    the runtime's requirements, on every new plan. Offline it answers those
-    from the module cache; anything missing there, and the user's GOPROXY
-    (and its error message) is asked as before."""
-    try:
-        return _go(argv, {**env, "GOPROXY": "off"}, cwd)
-    except GoListError:
-        return _go(argv, env, cwd)
-
-
 def _edit_json(argv: list[str], env: dict[str, str], cwd: str) -> dict:
     return json.loads(_go(argv, env, cwd))
 
@@ -125,7 +112,7 @@ class Project:
         if self.gowork:
             self._add_runtime_to_workspace(work_dir, env, cwd)
         else:
-            self._add_runtime_to_module(work_dir, before, env, cwd)
+            self._add_runtime_to_module(work_dir, env, cwd)
         after = _selected(flags, env, cwd)
         raised = [path for path in sorted(before) if after.get(path, before[path]) != before[path]]
         lowered = [p for p in raised if version_key(after[p]) < version_key(before[p])]
@@ -145,7 +132,7 @@ class Project:
         else:
             _go(["go", "mod", "edit", f"-modfile={work_dir / 'go.mod'}", *edits], env, cwd)
 
-    def require_all(self, work_dir: Path, build: Build, env: dict[str, str], cwd: str) -> None:
+    def require_all(self, work_dir: Path, build: Build, env: dict[str, str], cwd: str) -> bool:
         """Make the go.mod copy require every module the build takes a package
         from, at the version selected. With graph pruning (go >= 1.17) the go
         command wants that of every module behind the main packages' imports,
@@ -154,7 +141,7 @@ class Project:
         version newer than the runtime asks for, is otherwise missing, and
         the build stops with "updates to go.mod needed"."""
         if self.gowork:
-            return  # a workspace's modules keep their own requirements
+            return False  # a workspace's modules keep their own requirements
         modfile = work_dir / "go.mod"
         mod = _edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd)
         # A replaced module's version in the build is its replacement's: those are left alone.
@@ -162,22 +149,24 @@ class Project:
         missing = sorted(f"-require={m.path}@{m.version}" for m in build.modules().values() if m.version and m.path not in listed)
         if missing:
             _go(["go", "mod", "edit", f"-modfile={modfile}", *missing], env, cwd)
+            # A module required directly now brings its go.mod's requirements
+            # into the pruned graph: the go command raises what they need.
+            _go(["go", "list", f"-modfile={modfile}", "-mod=mod", "-m", "all"], env, cwd)
+        return bool(missing)
 
-    def _add_runtime_to_module(self, work_dir: Path, selected: dict[str, str], env: dict[str, str], cwd: str) -> None:
+    def _add_runtime_to_module(self, work_dir: Path, env: dict[str, str], cwd: str) -> None:
+        # A requirement on the runtime, replaced by its directory. The go
+        # command's MVS then takes the higher of the build's and the runtime's
+        # version of every module, from go.mod files alone: never a `go get`
+        # of exact versions, which lowers a module the build has newer and
+        # whose answer depends on what the module cache holds.
         modfile = work_dir / "go.mod"
-        runtime = Path(RUNTIME_DIR)
-        # `go get` of the runtime and of each module it needs newer than the
-        # build selects: the go command's MVS then settles every version.
-        needed = {r["Path"]: r["Version"] for r in _edit_json(["go", "mod", "edit", "-json", str(runtime / "go.mod")], env, cwd)["Require"]}
-        # In a checkout of a module the runtime needs (gin's own), the main
-        # module stands for it: MVS takes it as it is, and no version is asked.
-        needed.pop(_edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd)["Module"]["Path"], None)
-        _go(["go", "mod", "edit", f"-modfile={modfile}", f"-replace={RUNTIME_MODULE}={runtime}"], env, cwd)
-        wanted = [f"{RUNTIME_MODULE}@{RUNTIME_VERSION}"] + [
-            f"{path}@{version}" for path, version in sorted(needed.items())
-            if path not in selected or version_key(selected[path]) < version_key(version)
-        ]  # fmt: skip
-        _go_get(["go", "get", f"-modfile={modfile}", *wanted], env, cwd)
+        edits = [f"-replace={RUNTIME_MODULE}={RUNTIME_DIR}", f"-require={RUNTIME_MODULE}@{RUNTIME_VERSION}"]
+        # The main module's go line is at least that of every module it requires.
+        runtime_go = _edit_json(["go", "mod", "edit", "-json", str(Path(RUNTIME_DIR) / "go.mod")], env, cwd)["Go"]
+        if version_key(_edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd).get("Go") or "1.0") < version_key(runtime_go):
+            edits.append(f"-go={runtime_go}")
+        _go(["go", "mod", "edit", f"-modfile={modfile}", *edits], env, cwd)
 
     def _copy_workspace(self, work_dir: Path) -> None:
         copy = work_dir / "go.work"
@@ -202,8 +191,9 @@ class Project:
         # take part in the workspace's MVS and its go.sum counts.
         copy = work_dir / "go.work"
         edits = [f"-use={RUNTIME_DIR}"]
-        if version_key(_edit_json(["go", "work", "edit", "-json", str(copy)], env, cwd).get("Go") or "1.0") < version_key("1.24"):
-            edits.append("-go=1.24")  # runtime-go's own go version
+        runtime_go = _edit_json(["go", "mod", "edit", "-json", str(Path(RUNTIME_DIR) / "go.mod")], env, cwd)["Go"]
+        if version_key(_edit_json(["go", "work", "edit", "-json", str(copy)], env, cwd).get("Go") or "1.0") < version_key(runtime_go):
+            edits.append(f"-go={runtime_go}")
         _go(["go", "work", "edit", *edits, str(copy)], env, cwd)
 
 

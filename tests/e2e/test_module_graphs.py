@@ -1,0 +1,141 @@
+"""Adding rulec's runtime to a build never lowers a module, never fails
+where plain `go build` succeeds, and does not depend on what the module
+cache holds: the versions come from the user's module graph and the
+runtime's requirements alone, by the go command's MVS."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from support.gomod import rulec, write_module
+
+pytestmark = pytest.mark.e2e
+
+KAFKA_MAIN = """package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+)
+
+func main() {
+	broker := os.Getenv("KAFKA_BROKER")
+	if broker == "" {
+		fmt.Println("no broker")
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	w := &kafka.Writer{Addr: kafka.TCP(broker), Topic: "orders"}
+	fmt.Println(w.WriteMessages(ctx, kafka.Message{Value: []byte("hello")}))
+}
+"""
+
+# x/crypto's go.mod requires newer golang.org/x/sys, x/net and x/text than rulec's runtime does.
+CRYPTO_MAIN = """package main
+
+import (
+	"fmt"
+	"net/http"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+func main() {
+	hash, _ := bcrypt.GenerateFromPassword([]byte("secret"), bcrypt.MinCost)
+	fmt.Println(bcrypt.CompareHashAndPassword(hash, []byte("secret")) == nil, http.StatusOK)
+}
+"""
+
+
+def _go(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["go", *args], cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=900)
+
+
+def _module(root: Path, path: str, main: str, require: str) -> Path:
+    write_module(root, path, {"main.go": main})
+    for args in (["get", require], ["mod", "tidy"]):
+        proc = _go(*args, cwd=root)
+        assert proc.returncode == 0, proc.stderr
+    return root
+
+
+def _deps(binary: Path) -> dict[str, str]:
+    """module → version, from the binary's build info."""
+    out = _go("version", "-m", str(binary), cwd=binary.parent).stdout
+    deps = {}
+    for line in out.splitlines():
+        fields = line.split()
+        if fields and fields[0] in ("dep", "=>") and len(fields) >= 3:
+            deps[fields[1]] = fields[2]
+    return deps
+
+
+def _same_versions(module: Path, env: dict[str, str] | None = None) -> tuple[dict[str, str], str]:
+    """Build `module` plainly and with rulec; assert every module both
+    binaries contain has the plain build's version, or a higher one that
+    rulec reports it raised; return the instrumented deps and rulec's stderr."""
+    before = (module / "go.mod").read_text(), (module / "go.sum").read_text()
+    plain = _go("build", "-o", str(module / "plain"), ".", cwd=module, env=env)
+    assert plain.returncode == 0, plain.stderr
+    ours = rulec("build", "-o", str(module / "instrumented"), ".", cwd=module, env=env)
+    assert ours.returncode == 0, ours.stderr
+    assert ((module / "go.mod").read_text(), (module / "go.sum").read_text()) == before  # never written
+    plain_deps, our_deps = _deps(module / "plain"), _deps(module / "instrumented")
+    assert plain_deps, "the plain binary names its modules"
+    for path, version in plain_deps.items():
+        ours_version = our_deps.get(path, version)
+        if ours_version != version:
+            assert f"rulec: the runtime raised {path} {version} → {ours_version} in this build" in ours.stderr, (path, version)
+    return our_deps, ours.stderr
+
+
+def test_kafka_go_builds_with_its_own_versions_on_any_module_cache(tmp_path: Path) -> None:
+    module = _module(tmp_path / "kafka", "example.com/kafkaapp", KAFKA_MAIN, "github.com/segmentio/kafka-go@v0.4.51")
+    deps, stderr = _same_versions(module)
+    assert deps["github.com/segmentio/kafka-go"] == "v0.4.51" and deps["golang.org/x/net"] == "v0.38.0"
+    assert "downgrade" not in stderr
+    run = subprocess.run([str(module / "instrumented")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout == "no broker\n", run.stderr
+
+    # The same from an empty module cache: the result never depends on what it held.
+    empty = {"GOMODCACHE": str(tmp_path / "modcache"), "GOFLAGS": "-modcacherw -buildvcs=false"}
+    try:
+        deps_empty, _ = _same_versions(module, empty)
+        assert deps_empty == deps
+    finally:
+        shutil.rmtree(tmp_path / "modcache", ignore_errors=True)
+
+
+def test_a_module_whose_dependencies_need_newer_golang_x_modules(tmp_path: Path) -> None:
+    module = _module(tmp_path / "crypto", "example.com/cryptoapp", CRYPTO_MAIN, "golang.org/x/crypto@v0.45.0")
+    deps, _ = _same_versions(module)
+    assert deps["golang.org/x/crypto"] == "v0.45.0"
+
+
+def test_rulec_test_in_a_module_without_graph_pruning(tmp_path: Path) -> None:
+    """httprouter v1.3.0's go.mod says `go 1.7`: the go command loads its whole
+    module graph, with every go.mod of the runtime's dependencies in it."""
+    proc = _go("mod", "download", "-json", "github.com/julienschmidt/httprouter@v1.3.0", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    checkout = tmp_path / "httprouter"
+    shutil.copytree(json.loads(proc.stdout)["Dir"], checkout)
+    for dirpath, dirnames, filenames in os.walk(checkout):  # the module cache's files are read-only
+        for name in (*dirnames, *filenames):
+            os.chmod(os.path.join(dirpath, name), 0o755 if name in dirnames else 0o644)
+    assert "\ngo 1.7\n" in (checkout / "go.mod").read_text()
+    plain = _go("test", "-count=1", "./...", cwd=checkout)
+    ours = rulec("test", "-count=1", "./...", cwd=checkout)
+    assert plain.returncode == 0, plain.stderr
+    assert ours.returncode == 0, ours.stderr
+    assert "ok  \tgithub.com/julienschmidt/httprouter" in ours.stdout
+    assert "plugins: lifecycle, logcorrelation, nethttp" in ours.stderr
