@@ -18,11 +18,14 @@ from view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 
-# (module, version, packages to test): chi's middleware package is left out,
-# its tests sleep through some 26 s of timeouts.
+# (module, version, packages to test, tests skipped in both runs): chi's
+# middleware package is left out, its tests sleep through some 26 s of
+# timeouts; gin's TestSaveUploadedCreateFailed, run as root (as CI is), changes
+# the mode of / to 0750 (it saves a file "into" / and expects to fail), and
+# the database servers' users can then no longer reach their files.
 SUITES = [
-    ("github.com/gin-gonic/gin", "v1.12.0", "./..."),
-    ("github.com/go-chi/chi/v5", "v5.5.0", "."),
+    ("github.com/gin-gonic/gin", "v1.12.0", "./...", "TestSaveUploadedCreateFailed"),
+    ("github.com/go-chi/chi/v5", "v5.5.0", ".", ""),
 ]
 
 
@@ -47,15 +50,16 @@ def _outcomes(stdout: str) -> dict[tuple[str, str], str]:
     return out
 
 
-@pytest.mark.parametrize(("module", "version", "packages"), SUITES, ids=[s[0].split("/")[2] for s in SUITES])
+@pytest.mark.parametrize(("module", "version", "packages", "skip"), SUITES, ids=[s[0].split("/")[2] for s in SUITES])
 def test_a_dependency_of_the_runtime_passes_its_own_suite_instrumented(
-    module: str, version: str, packages: str, receiver: OtlpReceiver, tmp_path: Path
+    module: str, version: str, packages: str, skip: str, receiver: OtlpReceiver, tmp_path: Path
 ) -> None:
     checkout = _checkout(module, version, tmp_path / "checkout")
-    plain = subprocess.run(["go", "test", "-json", "-count=1", packages], cwd=checkout, capture_output=True, text=True, timeout=900)
+    args = ["test", "-json", "-count=1", *([f"-skip=^{skip}$"] if skip else []), packages]
+    plain = subprocess.run(["go", *args], cwd=checkout, capture_output=True, text=True, timeout=900)
     service_name = f"suite-{module.split('/')[2]}"
     env = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_SERVICE_NAME": service_name, "OTEL_BSP_SCHEDULE_DELAY": "50"}
-    ours = rulec("test", "-json", "-count=1", packages, cwd=checkout, env=env, timeout=900)
+    ours = rulec(*args, cwd=checkout, env=env, timeout=900)
 
     assert ours.returncode == plain.returncode, ours.stderr[-3000:]
     plugin = module.split("/")[2]
