@@ -14,6 +14,8 @@ from typing import Any
 
 import toml
 
+from compiler.gopattern import pattern_regex
+
 CONFIG_NAME = "rulec.toml"
 
 
@@ -56,16 +58,7 @@ class Config:
                 raise self.error("rules.disable", f"no loaded rule file defines plugin {name!r} (plugins: {known})")
 
     def excludes(self, package: str) -> bool:
-        return any(_pattern(p).fullmatch(package) for p in self.exclude)
-
-
-def _pattern(go_pattern: str) -> re.Pattern[str]:
-    """A go package pattern as a regex: `...` matches anything, and a
-    trailing `/...` also matches the bare prefix (`a/...` matches `a`)."""
-    rx = re.escape(go_pattern).replace(re.escape("..."), ".*")
-    if rx.endswith("/.*"):
-        rx = rx[: -len("/.*")] + "(/.*)?"
-    return re.compile(rx)
+        return any(pattern_regex(p).fullmatch(package) for p in self.exclude)
 
 
 def find(start: Path) -> Path | None:

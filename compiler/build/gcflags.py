@@ -19,8 +19,9 @@ patterns that can name a standard-library package.
 from __future__ import annotations
 
 import os
-import re
 import shlex
+
+from compiler.gopattern import pattern_regex
 
 MARK = "-rulec.plan="
 
@@ -44,23 +45,15 @@ def user_values(goflags: str, args: list[str]) -> list[str]:
     return values
 
 
-def _pattern(pattern: str) -> re.Pattern[str]:
-    # Go's pattern match: `...` is any string, and `x/...` matches x too.
-    regex = re.escape(pattern).replace(r"\.\.\.", ".*")
-    if pattern.endswith("/..."):
-        regex = regex[: -len("/.*")] + "(/.*)?"
-    return re.compile(regex + "$")
-
-
 def _matches(pattern: str, package: str, directory: str, cwd: str) -> bool:
     if pattern in ("all", "std"):
         return True
     if pattern == "cmd":
         return package.startswith("cmd/")
     if pattern.startswith((".", "/")):
-        return bool(_pattern(os.path.normpath(os.path.join(cwd, pattern))).match(directory))
+        return bool(pattern_regex(os.path.normpath(os.path.join(cwd, pattern))).fullmatch(directory))
     vendored = "vendor/" in package or package.startswith("vendor")
-    return bool(_pattern(pattern).match(package)) and (not vendored or "vendor" in pattern)
+    return bool(pattern_regex(pattern).fullmatch(package)) and (not vendored or "vendor" in pattern)
 
 
 def for_package(values: list[str], package: str, directory: str, cwd: str) -> list[str]:

@@ -24,6 +24,13 @@ def write_module(root: Path, path: str, files: dict[str, str], extra_gomod: str 
     return root
 
 
+def go_release() -> tuple[int, int]:
+    """(major, minor) of the Go the tests build with (GOTOOLCHAIN included)."""
+    version = subprocess.run(["go", "env", "GOVERSION"], capture_output=True, text=True, check=True).stdout
+    major, minor = version.strip().removeprefix("go").split(".")[:2]
+    return int(major), int("".join(c for c in minor if c.isdigit()))
+
+
 def copy_module(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
