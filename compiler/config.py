@@ -45,6 +45,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     packs: tuple[Pack, ...] = ()
+    exporters: tuple[str, ...] = ()  # [runtime] exporters: linked whatever the app uses
 
     def error(self, key: str, message: str) -> ConfigError:
         return ConfigError(f"{self.path}: key {key!r}: {message}")
@@ -80,9 +81,12 @@ def for_build(explicit: Path | None, cwd: Path) -> Config:
 _SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
     "rules": {"dirs": ("strings", False), "disable": ("strings", False)},
     "build": {"exclude": ("strings", False), "flags": ("strings", False)},
+    "runtime": {"exporters": ("strings", False)},
     "packs": {"name": ("string", True), "git": ("string", True), "ref": ("string", True), "subdir": ("string", False)},
 }
 _PACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+# [runtime] exporters: the exporters linked on demand (compiler/exporters.py).
+EXPORTERS = ("otlp-grpc", "prometheus")
 
 
 def _show(value: Any) -> str:
@@ -149,6 +153,10 @@ def load(path: Path) -> Config:
             raise cfg.error(name, f"unknown key (known: {', '.join(_SCHEMA)})")
     rules = _table(cfg, raw.get("rules", {}), "rules", "rules")
     build = _table(cfg, raw.get("build", {}), "build", "build")
+    runtime = _table(cfg, raw.get("runtime", {}), "runtime", "runtime")
+    for name in runtime.get("exporters", []):
+        if name not in EXPORTERS:
+            raise cfg.error("runtime.exporters", f"unknown exporter {name!r} (known: {', '.join(EXPORTERS)})")
     dirs = tuple(path.parent / d for d in rules.get("dirs", []))
     for d in dirs:
         if not d.exists():
@@ -164,4 +172,5 @@ def load(path: Path) -> Config:
         exclude=tuple(build.get("exclude", [])),
         flags=tuple(build.get("flags", [])),
         packs=_packs(cfg, raw.get("packs", [])),
+        exporters=tuple(runtime.get("exporters", [])),
     )

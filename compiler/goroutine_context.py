@@ -117,6 +117,6 @@ func __rulec_setContext(v interface{{}})
 
 //go:linkname __rulec_useGoroutineContext {_USE}
 func __rulec_useGoroutineContext(get func() interface{{}}, set func(interface{{}}))
-
-func init() {{ __rulec_useGoroutineContext(__rulec_getContext, __rulec_setContext) }}
 """
+# What a root's init runs first, when its build has the goroutine context.
+ROOT_INIT = "__rulec_useGoroutineContext(__rulec_getContext, __rulec_setContext)"

@@ -110,10 +110,13 @@ def _dependencies(build: Build, start: str) -> set[str]:
     return seen
 
 
-def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, copies: ModuleCopies | None = None) -> Summary:
+def write_plan(
+    res: Resolution, build: Build, plan_dir: str, final_dir: str, copies: ModuleCopies | None = None, links: list[str] = ()
+) -> Summary:
     """Write the plan for `res` under `plan_dir`, naming files as they will be
     once `plan_dir` is renamed to `final_dir`; return what it does. `copies`
-    are the modules built from rulec's copies (module_copies)."""
+    are the modules built from rulec's copies (module_copies); `links`, the
+    runtime's optional exporter packages the build links (exporters.py)."""
     os.makedirs(os.path.join(plan_dir, "packages"), exist_ok=True)
     os.makedirs(os.path.join(plan_dir, "overlay"), exist_ok=True)
     by_pkg: dict[str, list[Advice]] = defaultdict(list)
@@ -126,7 +129,7 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
     # plugin with nothing to advise (gRPC's status codes without its server)
     # adds no packages to the build.
     advising = {a.rule.id: a.rule for a in res.advice}.values()
-    hook_packages = sorted(set(res.graph.hook_packages(advising)) | {CORE_PACKAGE}) if res.advice else []
+    hook_packages = sorted(set(res.graph.hook_packages(advising)) | {CORE_PACKAGE} | set(links)) if res.advice else []
     roots = {p.path: p for p in build.roots() if not p.standard and (p.go_files or p.test_package)}
     version = rewriter_version()
     overlay: dict[str, str] = {}
@@ -134,6 +137,8 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
     marks: dict[str, tuple[str, str]] = {}  # standard package → (directory, digest): see gcflags.py
     bridge = _goroutine_context(build, hook_packages, summary)
     hook_deps = {hook: _dependencies(build, hook) for hook in hook_packages} if roots else {}
+    for link in links if hook_packages else []:
+        summary.notes.append(f"exporter {link.rsplit('/', 1)[1]} linked: the application uses its library, or rulec.toml asks for it")
     if bridge:
         if goroutine_context.RUNTIME in by_pkg:
             raise ValueError("rules advising package runtime itself are not supported")
@@ -154,9 +159,8 @@ def write_plan(res: Resolution, build: Build, plan_dir: str, final_dir: str, cop
         digest = hashlib.sha256(body.encode()).hexdigest()[:16]
         test_only = not pkg.go_files
         atomic = not pkg.standard or "sync/atomic" in pkg.imports
-        text = trampoline.generate(
-            path, pkg.test_package if test_only else pkg.name, advice, blank, digest, bridge and path in roots, atomic
-        )
+        root = path in roots  # roots are planned only where the build links hooks
+        text = trampoline.generate(path, pkg.test_package if test_only else pkg.name, advice, blank, digest, bridge and root, atomic, root)
         name = GENERATED_TEST_FILE if test_only else GENERATED_FILE
         generated = _generated_path(plan_dir, path, name)
         Path(plan_dir, generated).write_text(text)

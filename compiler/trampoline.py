@@ -15,11 +15,14 @@ from __future__ import annotations
 import hashlib
 
 from compiler import gosource
-from compiler.goroutine_context import ROOT_DECLS
+from compiler.goroutine_context import ROOT_DECLS, ROOT_INIT
 from compiler.resolve import Advice, Hook
 from ruledsl.model import ALWAYS_ON_PLUGINS, RUNTIME_MODULE
 
 PANIC_HOOK = RUNTIME_MODULE + "/core.HookPanicked"
+# Started from each root package's init, once every package of the binary,
+# the exporters rulec links among them, has been initialized (core/init.go).
+START_HOOK = RUNTIME_MODULE + "/core.StartRuntime"
 SWITCH_HOOK = RUNTIME_MODULE + "/core.PluginSwitch"
 VALUE_HOOK = RUNTIME_MODULE + "/core.ValuePanicked"
 _P = "__rulec_"
@@ -81,9 +84,11 @@ def generate(
     digest: str,
     goroutine_context: bool = False,
     atomic: bool = True,
+    start: bool = False,
 ) -> str:
-    """The generated file of one package; `goroutine_context` adds, in a root
-    package, the hand-over of the runtime's goroutine-context accessors.
+    """The generated file of one package; `start`, in a root package, starts
+    the runtime at init and `goroutine_context` first hands it the runtime's
+    goroutine-context accessors.
     `atomic`: whether the file may import sync/atomic (for plugin switches):
     a standard-library package's may import only what the package imports,
     as the go command never sees it (compiler/build/gcflags.py)."""
@@ -97,7 +102,7 @@ def generate(
         "",
         "import (",
     ]
-    if advice or goroutine_context:
+    if advice or goroutine_context or start:
         lines.append('\t_ "unsafe" // for go:linkname')
     if switched:
         lines.append(f'\t{_ATOMIC} "sync/atomic"')
@@ -106,6 +111,9 @@ def generate(
     lines.append(")")
     if goroutine_context:
         lines.append(ROOT_DECLS.rstrip("\n"))
+    if start:
+        lines += ["", f"//go:linkname {_P}start {START_HOOK}", f"func {_P}start()", ""]
+        lines += ["func init() {", *([f"\t{ROOT_INIT}"] if goroutine_context else []), f"\t{_P}start()", "}"]
     if not advice:
         return "\n".join(lines) + "\n"
     lines += ["", f"//go:linkname {_P}hookPanicked {PANIC_HOOK}", f"func {_P}hookPanicked(hook string, v interface{{}})"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compiler import config, gorelease, packs
+from compiler import config, exporters, gorelease, packs
 from compiler.build import gcflags, goargs, graph_cache, module_copies, shim, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
 from compiler.paths import BUILDINFO_EDIT_ENV, MARKS_FILE, PLAN_DIR_ENV, RUNTIME_DIR
@@ -294,7 +294,8 @@ class Driver:
         from compiler.planner import write_plan
 
         with stage("write-plan"):
-            summary = write_plan(res, state.build, str(tmp), str(final), state.copies)
+            links = exporters.linked(state.apps_own, self.config.exporters)
+            summary = write_plan(res, state.build, str(tmp), str(final), state.copies, links)
         summary.upgraded = state.upgraded
         if self.release is not None and self.release.untested:
             summary.warnings.insert(0, self.release.warning())
@@ -327,7 +328,8 @@ class Driver:
         if res.advice:
             # The runtime joins the build, and with it packages (os/signal...)
             # and maybe newer module versions: resolve again over that build.
-            hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"})
+            links = exporters.linked(apps_own, self.config.exporters)
+            hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"} | set(links))
             with stage("add-runtime"):
                 upgraded = project.add_runtime(tmp, hooks, self.env, self.cwd)
             listed: list[str] = []

@@ -2,13 +2,22 @@ package core
 
 import (
 	"os"
+	"sync"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
-func init() {
+var started sync.Once
+
+// StartRuntime sets the runtime up from the environment, once. Each root package of
+// an instrumented binary calls it from its init (rulec's generated file), so
+// it runs once every package the binary links is initialized, the optional
+// exporters among them (exporter.go); hooks that run before are no-ops.
+func StartRuntime() { started.Do(start) }
+
+func start() {
 	cfg := loadConfig(os.Getenv)
 	flushTimeout = cfg.flushTimeout
 	if cfg.disabled {

@@ -3,10 +3,9 @@ package core
 import (
 	"context"
 	"errors"
+	"os"
 
 	runtimemetrics "go.opentelemetry.io/contrib/instrumentation/runtime"
-	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetricgrpc"
-	"go.opentelemetry.io/otel/exporters/otlp/otlpmetric/otlpmetrichttp"
 	"go.opentelemetry.io/otel/metric"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -20,20 +19,31 @@ import (
 // touches the network before its first export.
 func newMeterProvider(cfg config, res *resource.Resource) *sdkmetric.MeterProvider {
 	var opts []sdkmetric.Option
-	for _, name := range cfg.metrics.exporters {
+	exporters := cfg.metrics.exporters
+	if contains(exporters, "prometheus") && prometheusReader == nil {
+		notLinked("OTEL_METRICS_EXPORTER=prometheus", "Prometheus", "prometheus", "exporting metrics over OTLP instead")
+		exporters = append([]string{"otlp"}, exporters...)
+	}
+	seen := map[string]bool{}
+	for _, name := range exporters {
 		var (
 			reader sdkmetric.Reader
 			err    error
 		)
-		switch name {
-		case "otlp":
+		switch {
+		case seen[name]:
+			continue
+		case name == "otlp":
 			var exp sdkmetric.Exporter
 			if exp, err = newOTLPMetricExporter(cfg.metrics.protocol); err == nil {
 				reader = sdkmetric.NewPeriodicReader(quietMetricExporter{exp})
 			}
-		case "prometheus":
-			reader, err = newPrometheusReader(cfg.prometheusAddr)
+		case name == "prometheus" && prometheusReader != nil:
+			reader, err = prometheusReader(cfg.prometheusAddr)
+		default:
+			continue
 		}
+		seen[name] = true
 		if err != nil {
 			Logf("metrics exporter %s: %v", name, err)
 			continue
@@ -49,20 +59,13 @@ func newMeterProvider(cfg config, res *resource.Resource) *sdkmetric.MeterProvid
 }
 
 func newOTLPMetricExporter(protocol string) (sdkmetric.Exporter, error) {
-	ctx := context.Background()
-	plain := defaultEndpoint("METRICS")
 	if protocol == protoGRPC {
-		var opts []otlpmetricgrpc.Option
-		if plain {
-			opts = append(opts, otlpmetricgrpc.WithInsecure())
+		if grpcMetricExporter != nil {
+			return grpcMetricExporter(context.Background(), defaultEndpoint("METRICS"))
 		}
-		return otlpmetricgrpc.New(ctx, opts...)
+		notLinked("OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "gRPC", "otlp-grpc", "exporting over http/protobuf instead")
 	}
-	var opts []otlpmetrichttp.Option
-	if plain {
-		opts = append(opts, otlpmetrichttp.WithInsecure())
-	}
-	return otlpmetrichttp.New(ctx, opts...)
+	return newHTTPMetricExporter(os.Getenv)
 }
 
 // quietMetricExporter runs every export under Suppress, so that rulec's own

@@ -5,11 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"testing"
 
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
 	"rulec.dev/runtime/core"
@@ -17,8 +15,8 @@ import (
 	"rulec.dev/runtime/plugins/nethttp"
 )
 
-// TestExporterRequestsAreNotTraced drives a real OTLP/HTTP exporter through
-// the runtime's wrapper. Its transport's Proxy func sees each outgoing
+// TestExporterRequestsAreNotTraced drives the runtime's OTLP/HTTP exporter
+// through its wrapper. Its transport's Proxy func sees each outgoing
 // request exactly as the RoundTrip hook would, so it calls ClientBefore
 // there: the hook must refuse to trace the exporter's own requests.
 func TestExporterRequestsAreNotTraced(t *testing.T) {
@@ -33,19 +31,15 @@ func TestExporterRequestsAreNotTraced(t *testing.T) {
 	defer collector.Close()
 
 	var seen, traced atomic.Int32
-	exp := core.WrapExporter(otlptracehttp.NewUnstarted(
-		otlptracehttp.WithEndpoint(strings.TrimPrefix(collector.URL, "http://")),
-		otlptracehttp.WithInsecure(),
-		otlptracehttp.WithProxy(func(r *http.Request) (*url.URL, error) {
-			seen.Add(1)
-			req := r
-			if st := nethttp.ClientBefore(nil, &req); st != nil || req != r {
-				traced.Add(1)
-				nethttp.ClientAfter(st, nil, nil)
-			}
-			return nil, nil
-		}),
-	))
+	exp := core.HTTPSpanExporter(collector.URL, func(r *http.Request) (*url.URL, error) {
+		seen.Add(1)
+		req := r
+		if st := nethttp.ClientBefore(nil, &req); st != nil || req != r {
+			traced.Add(1)
+			nethttp.ClientAfter(st, nil, nil)
+		}
+		return nil, nil
+	})
 	stubs := tracetest.SpanStubs{{Name: "payload"}}
 	if err := exp.ExportSpans(context.Background(), stubs.Snapshots()); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ func TestSignalChild(t *testing.T) {
 	if mode == "" {
 		t.Skip("child process only")
 	}
+	StartRuntime() // as an instrumented binary's root package does at init
 	_, span := Start(context.Background(), "before-signal", 0)
 	span.End()
 	var app chan os.Signal

@@ -59,6 +59,8 @@ import (
 	_ "example.com/app/hooks"
 )
 
+func init() { core.StartRuntime() } // what rulec's generated file in a root package does
+
 func main() {
 	n, err := shop.Charge(13)
 	fmt.Printf("charged %d %v, hook panics %d\\n", n, err, core.HookPanics())

@@ -18,6 +18,9 @@ disable = ["gorm", "zap"]
 exclude = ["example.com/shop/legacy", "example.com/shop/gen/..."]
 flags = ["-trimpath"]
 
+[runtime]
+exporters = ["prometheus"]
+
 [[packs]]
 name = "acme"
 git = "https://git.example.com/acme/rules.git"
@@ -44,6 +47,7 @@ def test_good_file(tmp_path: Path) -> None:
     assert cfg.rule_dirs == (tmp_path / "rules",)  # relative to the file's folder
     assert cfg.disable == ("gorm", "zap")
     assert cfg.flags == ("-trimpath",)
+    assert cfg.exporters == ("prometheus",)
     assert cfg.packs == (
         Pack("acme", "https://git.example.com/acme/rules.git", "v1.2.0", "rules"),
         Pack("mine", "file:///srv/mine.git", "main", ""),
@@ -83,7 +87,7 @@ PACK = '[[packs]]\nname = "a"\ngit = "u"\nref = "r"\n'
         ("[build]\nflags = [1, 2]\n", "key 'build.flags': expected a list of strings, got [1, 2]"),
         ('[rules]\ndirs = "rules"\n', "key 'rules.dirs': expected a list of strings, got 'rules'"),
         ("rules = true\n", "key 'rules': expected a table, got true"),
-        ("[bulid]\n", "key 'bulid': unknown key (known: rules, build, packs)"),
+        ("[bulid]\n", "key 'bulid': unknown key (known: rules, build, runtime, packs)"),
         ('[build]\nflagz = ["-v"]\n', "key 'build.flagz': unknown key (known: exclude, flags)"),
         (PACK + 'gti = "x"\n', "key 'packs[0].gti': unknown key"),
         ('[[packs]]\nname = "a"\nref = "r"\n', "key 'packs[0].git': missing"),
@@ -94,6 +98,7 @@ PACK = '[[packs]]\nname = "a"\ngit = "u"\nref = "r"\n'
         (PACK + 'subdir = "../x"\n', "key 'packs[0].subdir': expected a folder inside the repository"),
         ('[rules]\ndirs = ["nowhere"]\n', "key 'rules.dirs': "),
         ('[build]\nexclude = ["./legacy"]\n', "key 'build.exclude': expected import path patterns"),
+        ('[runtime]\nexporters = ["zipkin"]\n', "key 'runtime.exporters': unknown exporter 'zipkin' (known: otlp-grpc, prometheus)"),
     ],
 )
 def test_each_error_names_file_and_key(tmp_path: Path, text: str, message: str) -> None:

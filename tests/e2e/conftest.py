@@ -25,16 +25,29 @@ class Shop:
     build_stderr: str
 
 
-@pytest.fixture(scope="session")
-def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shop]:
+def _build_shop(tmp_path_factory: pytest.TempPathFactory, rulec_toml: str = "") -> Shop:
     module = copy_module(ROOT / "examples" / "shop", tmp_path_factory.mktemp("shop") / "shop")
+    if rulec_toml:
+        (module / "rulec.toml").write_text(rulec_toml)
     out = tmp_path_factory.mktemp("bin")
     stderr = ""
     for name in ("frontend", "backend"):
         proc = rulec("build", "-o", str(out / name), f"./{name}", cwd=module)
         assert proc.returncode == 0, proc.stderr
         stderr += proc.stderr
-    yield Shop(module, out / "frontend", out / "backend", stderr)
+    return Shop(module, out / "frontend", out / "backend", stderr)
+
+
+@pytest.fixture(scope="session")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Shop:
+    """The example shop as rulec builds it by default: OTLP over HTTP only."""
+    return _build_shop(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def shop_exporters(tmp_path_factory: pytest.TempPathFactory) -> Shop:
+    """The example shop with the OTLP/gRPC and Prometheus exporters linked, as rulec.toml asks."""
+    return _build_shop(tmp_path_factory, '[runtime]\nexporters = ["otlp-grpc", "prometheus"]\n')
 
 
 @pytest.fixture(scope="session")

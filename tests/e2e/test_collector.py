@@ -90,7 +90,7 @@ def _assert_shop_telemetry(view: View) -> None:
 
 
 @pytest.mark.parametrize("protocol", ["http/protobuf", "grpc"])
-def test_shop_exports_through_collector_to_two_views(shop, collector_bin: Path, tmp_path: Path, protocol: str) -> None:
+def test_shop_exports_through_collector_to_two_views(shop_exporters, collector_bin: Path, tmp_path: Path, protocol: str) -> None:
     with rulec_view(tmp_path / "view") as view, rulec_view(tmp_path / "fleet") as fleet:
         with collector_running(collector_bin, view.otlp_http, fleet.otlp_http, tmp_path / "collector.log") as collector:
             otel = {
@@ -98,7 +98,7 @@ def test_shop_exports_through_collector_to_two_views(shop, collector_bin: Path, 
                 "OTEL_EXPORTER_OTLP_ENDPOINT": collector.otlp_grpc if protocol == "grpc" else collector.otlp_http,
                 "OTEL_METRIC_EXPORT_INTERVAL": "300",
             }
-            with shop_running(shop.frontend, shop.backend, otel) as (url, _, _):
+            with shop_running(shop_exporters.frontend, shop_exporters.backend, otel) as (url, _, _):
                 for order in ORDERS:
                     assert get(f"{url}/checkout/{order}")[0] == 200
                 assert get(f"{url}/checkout/fail")[0] == 502

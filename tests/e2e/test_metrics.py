@@ -73,7 +73,7 @@ def test_client_metric_names_the_peer_not_the_url(shop, receiver: OtlpReceiver) 
     assert "url.full" not in client.attributes
 
 
-def test_prometheus_scrape_endpoint(shop, receiver: OtlpReceiver) -> None:
+def test_prometheus_scrape_endpoint(shop_exporters, receiver: OtlpReceiver) -> None:
     port = free_port()
     otel = {
         "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint,
@@ -82,7 +82,7 @@ def test_prometheus_scrape_endpoint(shop, receiver: OtlpReceiver) -> None:
         "OTEL_EXPORTER_PROMETHEUS_PORT": str(port),
         "OTEL_SERVICE_NAME": "scraped",
     }
-    with backend_running(shop.backend, otel) as (url, _):
+    with backend_running(shop_exporters.backend, otel) as (url, _):
         for i in range(5):
             assert get(f"{url}/orders/{i}")[0] == 200
         status, body, headers = get(f"http://127.0.0.1:{port}/metrics")

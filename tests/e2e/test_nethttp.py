@@ -125,9 +125,9 @@ def test_spans_flushed_on_sigterm_and_exit_status_kept(shop, receiver: OtlpRecei
     assert len(_wait_trace(receiver, "/checkout/sigterm")) == 3
 
 
-def test_grpc_exporter(shop, receiver: OtlpReceiver) -> None:
+def test_grpc_exporter(shop_exporters, receiver: OtlpReceiver) -> None:
     otel = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.grpc_endpoint, "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}
-    with shop_running(shop.frontend, shop.backend, otel) as (url, _, _):
+    with shop_running(shop_exporters.frontend, shop_exporters.backend, otel) as (url, _, _):
         assert get(url + "/checkout/grpc")[0] == 200
         spans = _wait_trace(receiver, "/checkout/grpc")
     assert {s.service_name for s in spans} == {"frontend", "backend"}

@@ -1,4 +1,8 @@
-package core
+// Package prometheus links the Prometheus exporter into a binary, for
+// OTEL_METRICS_EXPORTER=prometheus. rulec imports it into applications that
+// already use the Prometheus client, or where rulec.toml asks (`exporters =
+// ["prometheus"]` under [runtime]).
+package prometheus
 
 import (
 	"context"
@@ -9,17 +13,20 @@ import (
 
 	promclient "github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"go.opentelemetry.io/otel/exporters/prometheus"
+	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"rulec.dev/runtime/core"
 )
 
-// newPrometheusReader serves the metrics for scraping at http://addr/metrics.
+func init() { core.RegisterPrometheusReader(newReader) }
+
+// newReader serves the metrics for scraping at http://addr/metrics.
 // It uses a registry of its own, so it never collides with collectors the
 // application registers in Prometheus' default one. The listener is bound
 // here so that a busy port is reported at start, not lost in a goroutine.
-func newPrometheusReader(addr string) (sdkmetric.Reader, error) {
+func newReader(addr string) (sdkmetric.Reader, error) {
 	reg := promclient.NewRegistry()
-	reader, err := prometheus.New(prometheus.WithRegisterer(reg))
+	reader, err := otelprom.New(otelprom.WithRegisterer(reg))
 	if err != nil {
 		return nil, err
 	}
@@ -33,11 +40,11 @@ func newPrometheusReader(addr string) (sdkmetric.Reader, error) {
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		// Scrapes are the runtime's own traffic: never traced.
-		BaseContext: func(net.Listener) context.Context { return Suppress(context.Background()) },
+		BaseContext: func(net.Listener) context.Context { return core.Suppress(context.Background()) },
 	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			Logf("prometheus endpoint %s: %v", addr, err)
+			core.Logf("prometheus endpoint %s: %v", addr, err)
 		}
 	}()
 	return reader, nil
