@@ -18,14 +18,18 @@ bash view/console/build.sh
 echo "== lint"
 ruff check .
 test -z "$(gofmt -l runtime-go examples bench compiler)" || { gofmt -l runtime-go examples bench compiler; exit 1; }
-(cd runtime-go && go vet ./... && GOOS=windows go vet ./... && GOOS=darwin go vet ./...)
+# The runtime's modules: the core (runtime-go/) and one per plugin and optional exporter.
+runtime_modules=$(find runtime-go -name go.mod -printf '%h\n' | sort)
+for mod in $runtime_modules; do
+  (cd "$mod" && go vet ./... && GOOS=windows go vet ./... && GOOS=darwin go vet ./...)
+done
 (cd compiler/build/shim && go vet main.go && GOOS=darwin go vet main.go)
 
 echo "== built-in rules against the oldest and newest release in each range"
 python3 -m compiler.cli check --releases
 
 echo "== runtime-go unit tests"
-(cd runtime-go && go test -count=1 ./...)
+for mod in $runtime_modules; do (cd "$mod" && go test -count=1 ./...); done
 
 echo "== rulec tests"
 python3 -m pytest -q "$@"

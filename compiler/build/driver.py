@@ -30,6 +30,7 @@ from compiler.plan import Summary
 from compiler.timings import stage
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import rule_files
+from ruledsl.model import RUNTIME_MODULE
 
 if TYPE_CHECKING:  # the planning stages are imported only when a plan is made
     from compiler.resolve import Resolution
@@ -294,8 +295,8 @@ class Driver:
         from compiler.planner import write_plan
 
         with stage("write-plan"):
-            links = exporters.linked(state.apps_own, self.config.exporters)
-            summary = write_plan(res, state.build, str(tmp), str(final), state.copies, links)
+            summary = write_plan(res, state.build, str(tmp), str(final), state.copies, state.links)
+        summary.notes.extend(state.link_notes)
         summary.upgraded = state.upgraded
         if self.release is not None and self.release.untested:
             summary.warnings.insert(0, self.release.warning())
@@ -325,11 +326,13 @@ class Driver:
             res = _without_std_roots(_without_excluded(resolve(graph, build), self.config), build)
         apps_own = set(build.packages)
         upgraded: list[str] = []
+        links: list[str] = []
+        link_notes: list[str] = []
         if res.advice:
             # The runtime joins the build, and with it packages (os/signal...)
             # and maybe newer module versions: resolve again over that build.
-            links = exporters.linked(apps_own, self.config.exporters)
-            hooks = sorted(set(graph.hook_packages()) | {workspace.RUNTIME_MODULE + "/core"} | set(links))
+            links, link_notes = exporters.linked(apps_own, build.modules(), self.config.exporters)
+            hooks = sorted(set(graph.hook_packages()) | {RUNTIME_MODULE + "/core"} | set(links))
             with stage("add-runtime"):
                 upgraded = project.add_runtime(tmp, hooks, self.env, self.cwd)
             listed: list[str] = []
@@ -361,7 +364,7 @@ class Driver:
             # requirements into the pruned graph: list again, so that the go
             # command settles the versions and records their checksums.
             build = self._list(go_version, project.go_setup(tmp), hooks, update=True)
-        state = graph_cache.GraphState(build, apps_own, upgraded, described)
+        state = graph_cache.GraphState(build, apps_own, upgraded, described, links, link_notes)
         if res.advice:  # a graph that rulec's runtime joined is worth keeping
             graph_cache.save(graph_dir, state, tmp)
         return self._finish(res, state, project, tmp, final)

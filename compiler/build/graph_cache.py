@@ -20,7 +20,7 @@ import os
 import pickle
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from compiler.golist import Build
@@ -36,6 +36,8 @@ class GraphState:
     apps_own: set[str]  # the packages of the app's build before the runtime joined
     upgraded: list[str]
     copies: ModuleCopies | None
+    links: list[str] = field(default_factory=list)  # the optional exporters linked (compiler/exporters.py)
+    link_notes: list[str] = field(default_factory=list)  # and why others that could be are not
 
 
 def import_signature(dirs: list[Path], memo_file: Path | None = None) -> str:

@@ -18,9 +18,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from compiler.build import runtime_modules
 from compiler.golist import Build, GoListError, Module
-from compiler.paths import RUNTIME_DIR
-from ruledsl.model import RUNTIME_MODULE
 from ruledsl.versions import version_key
 
 RUNTIME_VERSION = "v0.0.0"
@@ -99,20 +98,22 @@ class Project:
             return
         shutil.copyfile(self.modfile, work_dir / "go.mod")
         sums: set[str] = set()
-        for f in (Path(self.modfile[: -len(".mod")] + ".sum"), Path(RUNTIME_DIR) / "go.sum"):
+        for f in (Path(self.modfile[: -len(".mod")] + ".sum"), *runtime_modules.sums()):
             if f.exists():
                 sums.update(line for line in f.read_text().splitlines() if line.strip())
         (work_dir / "go.sum").write_text("".join(line + "\n" for line in sorted(sums)))
 
     def add_runtime(self, work_dir: Path, hook_packages: list[str], env: dict[str, str], cwd: str) -> list[str]:
-        """Bring the runtime into the copy; return the modules raised ("m vA → vB")."""
+        """Bring the runtime modules that `hook_packages` need into the copy;
+        return the modules raised ("m vA → vB")."""
         flags, setup_env = self.go_setup(work_dir)
         env = {**env, **setup_env}
         before = _selected(flags, env, cwd)
+        needed = runtime_modules.needed(hook_packages)
         if self.gowork:
-            self._add_runtime_to_workspace(work_dir, env, cwd)
+            self._add_runtime_to_workspace(work_dir, needed, env, cwd)
         else:
-            self._add_runtime_to_module(work_dir, env, cwd)
+            self._add_runtime_to_module(work_dir, needed, env, cwd)
         after = _selected(flags, env, cwd)
         raised = [path for path in sorted(before) if after.get(path, before[path]) != before[path]]
         lowered = [p for p in raised if version_key(after[p]) < version_key(before[p])]
@@ -122,7 +123,7 @@ class Project:
             # Loading the runtime's packages with -mod=mod records any checksum
             # the merged go.sum still lacks (from the module cache, or the proxy once).
             _go(["go", "list", *flags, "-mod=mod", "-deps", *hook_packages], env, cwd)
-        return [f"{p} {before[p]} → {after[p]}" for p in raised]
+        return [f"{p} {before[p]} → {after[p]}{_needed_by(p, after[p], needed)}" for p in raised]
 
     def replace_modules(self, work_dir: Path, copies: dict[Module, Path], env: dict[str, str], cwd: str) -> None:
         """Build each module version in `copies` from the directory given."""
@@ -154,18 +155,20 @@ class Project:
             _go(["go", "list", f"-modfile={modfile}", "-mod=mod", "-m", "all"], env, cwd)
         return bool(missing)
 
-    def _add_runtime_to_module(self, work_dir: Path, env: dict[str, str], cwd: str) -> None:
-        # A requirement on the runtime, replaced by its directory. The go
-        # command's MVS then takes the higher of the build's and the runtime's
-        # version of every module, from go.mod files alone: never a `go get`
-        # of exact versions, which lowers a module the build has newer and
-        # whose answer depends on what the module cache holds.
+    def _add_runtime_to_module(self, work_dir: Path, needed: list[runtime_modules.GoMod], env: dict[str, str], cwd: str) -> None:
+        # A requirement on each runtime module the build needs, and every
+        # runtime module replaced by its directory (one may require another).
+        # The go command's MVS then takes the higher of the build's and the
+        # runtime's version of every module, from go.mod files alone: never
+        # a `go get` of exact versions, which lowers a module the build has
+        # newer and whose answer depends on what the module cache holds.
         modfile = work_dir / "go.mod"
-        edits = [f"-replace={RUNTIME_MODULE}={RUNTIME_DIR}", f"-require={RUNTIME_MODULE}@{RUNTIME_VERSION}"]
+        edits = [f"-replace={m.path}={m.dir}" for m in runtime_modules.modules().values()]
+        edits += [f"-require={m.path}@{RUNTIME_VERSION}" for m in needed]
         # The main module's go line is at least that of every module it requires.
-        runtime_go = _edit_json(["go", "mod", "edit", "-json", str(Path(RUNTIME_DIR) / "go.mod")], env, cwd)["Go"]
-        if version_key(_edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd).get("Go") or "1.0") < version_key(runtime_go):
-            edits.append(f"-go={runtime_go}")
+        newest = max((m.go for m in needed), key=version_key)
+        if version_key(_edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd).get("Go") or "1.0") < version_key(newest):
+            edits.append(f"-go={newest}")
         _go(["go", "mod", "edit", f"-modfile={modfile}", *edits], env, cwd)
 
     def _copy_workspace(self, work_dir: Path) -> None:
@@ -186,15 +189,21 @@ class Project:
         if edits:
             _go(["go", "work", "edit", *edits, str(copy)], {**os.environ}, str(base))
 
-    def _add_runtime_to_workspace(self, work_dir: Path, env: dict[str, str], cwd: str) -> None:
-        # The runtime joins the workspace as one more module: its requirements
-        # take part in the workspace's MVS and its go.sum counts.
+    def _add_runtime_to_workspace(self, work_dir: Path, needed: list[runtime_modules.GoMod], env: dict[str, str], cwd: str) -> None:
+        # The runtime modules the build needs join the workspace: their
+        # requirements take part in the workspace's MVS and their go.sums count.
         copy = work_dir / "go.work"
-        edits = [f"-use={RUNTIME_DIR}"]
-        runtime_go = _edit_json(["go", "mod", "edit", "-json", str(Path(RUNTIME_DIR) / "go.mod")], env, cwd)["Go"]
-        if version_key(_edit_json(["go", "work", "edit", "-json", str(copy)], env, cwd).get("Go") or "1.0") < version_key(runtime_go):
-            edits.append(f"-go={runtime_go}")
+        edits = [f"-use={m.dir}" for m in needed]
+        newest = max((m.go for m in needed), key=version_key)
+        if version_key(_edit_json(["go", "work", "edit", "-json", str(copy)], env, cwd).get("Go") or "1.0") < version_key(newest):
+            edits.append(f"-go={newest}")
         _go(["go", "work", "edit", *edits, str(copy)], env, cwd)
+
+
+def _needed_by(path: str, version: str, needed: list[runtime_modules.GoMod]) -> str:
+    """Which runtime modules ask for `path` at `version`, as the reason of a raise."""
+    owners = [m.path for m in needed if m.requires.get(path) == version]
+    return f" (required by {', '.join(owners)})" if owners else ""
 
 
 def _uses_vendor(modfile: str, mod_flag: str | None) -> bool:
