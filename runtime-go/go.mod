@@ -13,7 +13,7 @@ go 1.24
 // exporters/*/go.mod), joined only to the builds that link them.
 
 require (
-	github.com/BurntSushi/toml v1.4.0
+	github.com/BurntSushi/toml v0.3.1
 	github.com/felixge/httpsnoop v1.0.3
 	github.com/google/uuid v1.6.0
 	go.opentelemetry.io/contrib/instrumentation/runtime v0.53.0

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from compiler.build import runtime_modules
 from compiler.golist import Build, GoListError, Module
+from ruledsl.model import RUNTIME_MODULE
 from ruledsl.versions import version_key
 
 RUNTIME_VERSION = "v0.0.0"
@@ -152,7 +153,8 @@ class Project:
             _go(["go", "mod", "edit", f"-modfile={modfile}", *missing], env, cwd)
             # A module required directly now brings its go.mod's requirements
             # into the pruned graph: the go command raises what they need.
-            _go(["go", "list", f"-modfile={modfile}", "-mod=mod", "-m", "all"], env, cwd)
+            # (-e: a module whose .info the proxy no longer serves is no reason to stop.)
+            _go(["go", "list", f"-modfile={modfile}", "-mod=mod", "-m", "-e", "-f", "{{.Path}}", "all"], env, cwd)
         return bool(missing)
 
     def _add_runtime_to_module(self, work_dir: Path, needed: list[runtime_modules.GoMod], env: dict[str, str], cwd: str) -> None:
@@ -203,6 +205,8 @@ class Project:
 def _needed_by(path: str, version: str, needed: list[runtime_modules.GoMod]) -> str:
     """Which runtime modules ask for `path` at `version`, as the reason of a raise."""
     owners = [m.path for m in needed if m.requires.get(path) == version]
+    # The core's requirements are listed again by every module built on it: name it alone.
+    owners = [RUNTIME_MODULE] if RUNTIME_MODULE in owners else owners
     return f" (required by {', '.join(owners)})" if owners else ""
 
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/BurntSushi/toml"
 )
@@ -27,16 +28,52 @@ type liveConfig struct {
 	} `toml:"plugins" json:"plugins"`
 }
 
+// parseTOMLConfig reads the TOML form as a generic document and checks it as
+// the JSON form is checked, so both name an unknown key or a wrong type
+// alike (and the runtime can take BurntSushi/toml as old as v0.3.1).
 func parseTOMLConfig(data []byte) (liveConfig, error) {
-	var c liveConfig
-	md, err := toml.Decode(string(data), &c)
+	var doc map[string]any
+	if _, err := toml.Decode(string(data), &doc); err != nil {
+		return liveConfig{}, fmt.Errorf("toml: %w", err)
+	}
+	if key := unknownKey(doc, liveKeys); key != "" {
+		return liveConfig{}, fmt.Errorf("unknown key %q", key)
+	}
+	asJSON, err := json.Marshal(doc)
 	if err != nil {
-		return c, err
+		return liveConfig{}, fmt.Errorf("toml: %w", err)
 	}
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		return c, fmt.Errorf("unknown key %q", undecoded[0].String())
+	return parseJSONConfig(asJSON)
+}
+
+// liveKeys are the tables and keys of the live configuration.
+var liveKeys = map[string]map[string]bool{"sampling": {"ratio": true}, "plugins": {"disabled": true}}
+
+// unknownKey is the first key of doc (in sorted order) that liveKeys lacks, dotted.
+func unknownKey(doc map[string]any, known map[string]map[string]bool) string {
+	tables := make([]string, 0, len(doc))
+	for name := range doc {
+		tables = append(tables, name)
 	}
-	return c, c.validate()
+	sort.Strings(tables)
+	for _, name := range tables {
+		keys, ok := known[name]
+		table, isTable := doc[name].(map[string]any)
+		if !ok || !isTable {
+			return name
+		}
+		inner := make([]string, 0, len(table))
+		for k := range table {
+			inner = append(inner, k)
+		}
+		sort.Strings(inner)
+		for _, k := range inner {
+			if !keys[k] {
+				return name + "." + k
+			}
+		}
+	}
+	return ""
 }
 
 func parseJSONConfig(data []byte) (liveConfig, error) {
