@@ -5,8 +5,8 @@ OTLP/gRPC exporter links gRPC and the Prometheus exporter the Prometheus
 client: each is linked where the application already links that library at
 a version the exporter's module needs no newer than (linking it never
 raises the application's gRPC or Prometheus client), or where rulec.toml's
-`[runtime] exporters` asks, and nowhere else: a binary grows by what it uses. Without
-it, asking for it at run time (OTEL_EXPORTER_OTLP_PROTOCOL=grpc,
+`[runtime] exporters` asks, and nowhere else: a binary grows by what it
+uses. Without it, asking for it at run time (OTEL_EXPORTER_OTLP_PROTOCOL=grpc,
 OTEL_METRICS_EXPORTER=prometheus) prints one line naming the setting, and
 the binary exports over OTLP/HTTP.
 """
