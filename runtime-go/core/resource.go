@@ -12,8 +12,10 @@ import (
 // init must not block (no process.owner lookup, no cloud metadata calls).
 // Environment variables are applied last so they override the defaults.
 func newResource() *resource.Resource {
+	// No schema URL of rulec's own: the SDK's detectors carry their release's,
+	// which a newer SDK in the application's graph makes newer than v1.26,
+	// and two different ones cannot be merged.
 	res, err := resource.New(context.Background(),
-		resource.WithSchemaURL(semconv.SchemaURL),
 		resource.WithTelemetrySDK(),
 		resource.WithHost(),
 		resource.WithOSType(),
