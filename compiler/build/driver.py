@@ -338,7 +338,9 @@ class Driver:
             listed: list[str] = []
             while listed != hooks:
                 # Packages the runtime brought in (net/http, for its exporter)
-                # may get advice too: their hooks are listed in turn.
+                # may get advice too: their hooks are listed in turn. Only
+                # standard-library packages can be among them (_only_apps_modules),
+                # and their hooks live in the core module, already required.
                 listed = hooks
                 graph = RuleGraph(plugins)
                 build = self._list(go_version, project.go_setup(tmp), hooks, update=not project.gowork)
