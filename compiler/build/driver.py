@@ -300,11 +300,10 @@ class Driver:
         summary.upgraded = state.upgraded
         if self.release is not None and self.release.untested:
             summary.warnings.insert(0, self.release.warning())
-        if _std_roots(state.build):
-            summary.notes.append(
-                f"{', '.join(_std_roots(state.build))}: standard-library packages built as roots cannot link rulec's runtime; "
-                "this build is not instrumented"
-            )
+        std_roots = _std_roots(state.build)
+        if std_roots:
+            why = "standard-library packages built as roots cannot link rulec's runtime; this build is not instrumented"
+            summary.notes.append(f"{', '.join(std_roots)}: {why}")
         if project.vendor and res.advice:
             summary.notes.append("vendor/ is read by plain go builds only: this build takes the same module versions from the module cache")
         (tmp / "summary.json").write_text(summary.to_json())

@@ -167,10 +167,7 @@ class Project:
         modfile = work_dir / "go.mod"
         edits = [f"-replace={m.path}={m.dir}" for m in runtime_modules.modules().values()]
         edits += [f"-require={m.path}@{RUNTIME_VERSION}" for m in needed]
-        # The main module's go line is at least that of every module it requires.
-        newest = max((m.go for m in needed), key=version_key)
-        if version_key(_edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd).get("Go") or "1.0") < version_key(newest):
-            edits.append(f"-go={newest}")
+        edits += _go_line(_edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd).get("Go"), needed)
         _go(["go", "mod", "edit", f"-modfile={modfile}", *edits], env, cwd)
 
     def _copy_workspace(self, work_dir: Path) -> None:
@@ -196,10 +193,16 @@ class Project:
         # requirements take part in the workspace's MVS and their go.sums count.
         copy = work_dir / "go.work"
         edits = [f"-use={m.dir}" for m in needed]
-        newest = max((m.go for m in needed), key=version_key)
-        if version_key(_edit_json(["go", "work", "edit", "-json", str(copy)], env, cwd).get("Go") or "1.0") < version_key(newest):
-            edits.append(f"-go={newest}")
+        edits += _go_line(_edit_json(["go", "work", "edit", "-json", str(copy)], env, cwd).get("Go"), needed)
         _go(["go", "work", "edit", *edits, str(copy)], env, cwd)
+
+
+def _go_line(current: str | None, needed: list[runtime_modules.GoMod]) -> list[str]:
+    """The -go edit that raises a go.mod or go.work's go line to the newest of
+    the runtime modules it now requires (a main module's is at least each of
+    theirs), or none."""
+    newest = max((m.go for m in needed), key=version_key)
+    return [f"-go={newest}"] if version_key(current or "1.0") < version_key(newest) else []
 
 
 def _needed_by(path: str, version: str, needed: list[runtime_modules.GoMod]) -> str:
