@@ -90,7 +90,7 @@ def test_rpcs_are_linked_spans_with_status_and_metrics(grpc_app: Path, receiver:
     with service(grpc_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/call")
         assert status == 200 and body.split() == [b"SERVING", b"true", b"true", b"true"], body
-        spans = run.spans(receiver.wait_for(lambda got: sum(s.name in (check, watch) for s in run.spans(got)) >= 5, 30))
+        spans = run.spans(receiver.wait_for(lambda got: sum(s.name in (check, watch) for s in run.spans(got)) >= 6, 30))
         points = run.wait_metric("rpc.client.duration")
 
     (request,) = [s for s in spans if s.name == "GET /call"]
