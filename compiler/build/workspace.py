@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.build import runtime_modules
+from compiler.build import otel_family, runtime_modules
 from compiler.golist import Build, GoListError, Module
 from ruledsl.model import RUNTIME_MODULE
 from ruledsl.versions import version_key
@@ -116,6 +116,10 @@ class Project:
         else:
             self._add_runtime_to_module(work_dir, needed, env, cwd)
         after = _selected(flags, env, cwd)
+        aligned = otel_family.sdk_requirements(after)
+        if aligned:
+            self._require(work_dir, aligned, env, cwd)
+            after = _selected(flags, env, cwd)
         raised = [path for path in sorted(before) if after.get(path, before[path]) != before[path]]
         lowered = [p for p in raised if version_key(after[p]) < version_key(before[p])]
         if lowered:  # MVS never does this; refuse rather than build something else
@@ -124,7 +128,7 @@ class Project:
             # Loading the runtime's packages with -mod=mod records any checksum
             # the merged go.sum still lacks (from the module cache, or the proxy once).
             _go(["go", "list", *flags, "-mod=mod", "-deps", *hook_packages], env, cwd)
-        return [f"{p} {before[p]} → {after[p]}{_needed_by(p, after[p], needed)}" for p in raised]
+        return [f"{p} {before[p]} → {after[p]}{_needed_by(p, after[p], needed, aligned)}" for p in raised]
 
     def replace_modules(self, work_dir: Path, copies: dict[Module, Path], env: dict[str, str], cwd: str) -> None:
         """Build each module version in `copies` from the directory given."""
@@ -170,6 +174,24 @@ class Project:
         edits += _go_line(_edit_json(["go", "mod", "edit", "-json", str(modfile)], env, cwd).get("Go"), needed)
         _go(["go", "mod", "edit", f"-modfile={modfile}", *edits], env, cwd)
 
+    def _require(self, work_dir: Path, versions: dict[str, str], env: dict[str, str], cwd: str) -> None:
+        """Require each module at the version given: in the go.mod copy, or,
+        in a workspace, through a module of rulec's made for it and used."""
+        if not self.gowork:
+            edits = [f"-require={m}@{v}" for m, v in versions.items()]
+            _go(["go", "mod", "edit", f"-modfile={work_dir / 'go.mod'}", *edits], env, cwd)
+            return
+        extra = work_dir / "requirements"
+        extra.mkdir(exist_ok=True)
+        lines = "".join(f"\t{m} {v}\n" for m, v in sorted(versions.items()))
+        (extra / "go.mod").write_text(f"module rulec.dev/requirements\n\ngo 1.21\n\nrequire (\n{lines})\n")
+        # The module's go.sum: the checksums of those versions and of what they require.
+        (extra / "go.sum").write_text("")
+        _go(["go", "mod", "download", *(f"{m}@{v}" for m, v in versions.items())], {**env, "GOWORK": "off"}, str(extra))
+        _go(["go", "list", "-mod=mod", "-m", "all"], {**env, "GOWORK": "off"}, str(extra))
+        # Relative: the plan directory is moved into place once made.
+        _go(["go", "work", "edit", "-use=./requirements", str(work_dir / "go.work")], env, cwd)
+
     def _copy_workspace(self, work_dir: Path) -> None:
         copy = work_dir / "go.work"
         shutil.copyfile(self.gowork, copy)
@@ -205,12 +227,17 @@ def _go_line(current: str | None, needed: list[runtime_modules.GoMod]) -> list[s
     return [f"-go={newest}"] if version_key(current or "1.0") < version_key(newest) else []
 
 
-def _needed_by(path: str, version: str, needed: list[runtime_modules.GoMod]) -> str:
+def _needed_by(path: str, version: str, needed: list[runtime_modules.GoMod], aligned: dict[str, str]) -> str:
     """Which runtime modules ask for `path` at `version`, as the reason of a raise."""
     owners = [m.path for m in needed if m.requires.get(path) == version]
     # The core's requirements are listed again by every module built on it: name it alone.
     owners = [RUNTIME_MODULE] if RUNTIME_MODULE in owners else owners
-    return f" (required by {', '.join(owners)})" if owners else ""
+    if owners:
+        return f" (required by {', '.join(owners)})"
+    if aligned:
+        sdk = ", ".join(f"{m} {v}" for m, v in aligned.items())
+        return f" (required by {sdk}, matching the build's OTel API)"
+    return ""
 
 
 def _uses_vendor(modfile: str, mod_flag: str | None) -> bool:

@@ -17,14 +17,16 @@ const (
 )
 
 // config is what init reads from the environment. Settings the SDK reads by
-// itself (endpoints, headers, sampler argument, OTEL_BSP_*, the metric export
-// interval) are not repeated here.
+// itself (sampler argument, OTEL_BSP_*) and the OTLP exporters' own
+// (endpoints, headers, timeouts) are not repeated here.
 type config struct {
 	disabled       bool
 	traces         signalConfig
 	metrics        signalConfig
 	prometheusAddr string // where OTEL_METRICS_EXPORTER=prometheus serves /metrics
 	flushTimeout   time.Duration
+	metricInterval time.Duration // OTEL_METRIC_EXPORT_INTERVAL
+	metricTimeout  time.Duration // OTEL_METRIC_EXPORT_TIMEOUT
 }
 
 // signalConfig is how one signal (traces or metrics) is exported.
@@ -54,10 +56,25 @@ func loadConfig(getenv func(string) string) config {
 		protocol:  parseProtocol(getenv, "METRICS"),
 	}
 	cfg.prometheusAddr = prometheusAddr(getenv)
-	if ms, err := strconv.Atoi(strings.TrimSpace(getenv("OTEL_BSP_EXPORT_TIMEOUT"))); err == nil && ms > 0 {
-		cfg.flushTimeout = time.Duration(ms) * time.Millisecond
-	}
+	cfg.flushTimeout = millis(getenv, "OTEL_BSP_EXPORT_TIMEOUT", defaultFlushTimeout)
+	cfg.metricInterval = millis(getenv, "OTEL_METRIC_EXPORT_INTERVAL", 60*time.Second)
+	cfg.metricTimeout = millis(getenv, "OTEL_METRIC_EXPORT_TIMEOUT", 30*time.Second)
 	return cfg
+}
+
+// millis reads a duration given in milliseconds, as every OTEL_* duration
+// is. Unset gives def; a malformed or non-positive value gives def too, with
+// a line on stderr.
+func millis(getenv func(string) string, name string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def
+	}
+	if ms, err := strconv.Atoi(v); err == nil && ms > 0 {
+		return time.Duration(ms) * time.Millisecond
+	}
+	Logf("%s=%q is not a positive number of milliseconds; using %d", name, v, def.Milliseconds())
+	return def
 }
 
 // parseExporters reads a comma-separated OTEL_*_EXPORTER list (named by

@@ -19,7 +19,6 @@ var DurationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5,
 // metric once, as a package variable, and records through it.
 type Duration struct {
 	name, description string
-	buckets           []float64
 	unit              string  // "s", or "ms" where the conventions say so
 	scale             float64 // seconds → unit
 	inst              atomic.Pointer[durationInstrument]
@@ -39,7 +38,8 @@ func NewDuration(name, description string, buckets ...float64) *Duration {
 	if len(buckets) == 0 {
 		buckets = DurationBuckets
 	}
-	return &Duration{name: name, description: description, buckets: buckets, unit: "s", scale: 1}
+	histogramBounds.Store(name, buckets)
+	return &Duration{name: name, description: description, unit: "s", scale: 1}
 }
 
 // NewMillisecondDuration declares a histogram in milliseconds, for metrics
@@ -50,7 +50,8 @@ func NewMillisecondDuration(name, description string) *Duration {
 	for i, b := range DurationBuckets {
 		buckets[i] = b * 1000
 	}
-	return &Duration{name: name, description: description, buckets: buckets, unit: "ms", scale: 1000}
+	histogramBounds.Store(name, buckets)
+	return &Duration{name: name, description: description, unit: "ms", scale: 1000}
 }
 
 // Record adds one operation that began at start. attrs must be bounded
@@ -71,8 +72,7 @@ func (d *Duration) Record(ctx context.Context, start time.Time, attrs ...attribu
 func (d *Duration) instrument(s *state) *durationInstrument {
 	hist, err := s.meter.Float64Histogram(d.name,
 		metric.WithUnit(d.unit),
-		metric.WithDescription(d.description),
-		metric.WithExplicitBucketBoundaries(d.buckets...))
+		metric.WithDescription(d.description)) // the boundaries come from bucketView
 	if err != nil {
 		// The SDK still returns a working instrument alongside the error.
 		Logf("metric %s: %v", d.name, err)

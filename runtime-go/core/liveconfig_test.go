@@ -145,7 +145,8 @@ func TestLiveSamplerFromEnv(t *testing.T) {
 		{env: map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0"}, desc: "TraceIDRatioBased{0}"},
 		{env: map[string]string{"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0"}, desc: "ParentBased{root:TraceIDRatioBased{0}", withParent: true},
 		{env: map[string]string{"OTEL_TRACES_SAMPLER": "parentbased_always_off"}, desc: "ParentBased{root:AlwaysOffSampler", withParent: true},
-		{env: map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "x"}, desc: "AlwaysOnSampler", root: true, withParent: true, logged: "not a ratio"},
+		// desc left open: older SDKs name a ratio of 1 AlwaysOnSampler, newer ones TraceIDRatioBased{1}.
+		{env: map[string]string{"OTEL_TRACES_SAMPLER": "traceidratio", "OTEL_TRACES_SAMPLER_ARG": "x"}, root: true, withParent: true, logged: "not a ratio"},
 		{env: map[string]string{"OTEL_TRACES_SAMPLER": "jaeger_remote"}, desc: "ParentBased{root:AlwaysOnSampler", root: true, withParent: true, logged: "not supported"},
 	}
 	for _, tt := range tests {

@@ -10,12 +10,11 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/resource"
-	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+	"rulec.dev/runtime/semconv"
 )
 
 // newMeterProvider builds the SDK meter provider with the readers cfg names,
-// or returns nil when there are none (OTEL_METRICS_EXPORTER=none). The export
-// interval and timeout come from OTEL_METRIC_EXPORT_* via the SDK. No reader
+// or returns nil when there are none (OTEL_METRICS_EXPORTER=none). No reader
 // touches the network before its first export.
 func newMeterProvider(cfg config, res *resource.Resource) *sdkmetric.MeterProvider {
 	var opts []sdkmetric.Option
@@ -34,10 +33,7 @@ func newMeterProvider(cfg config, res *resource.Resource) *sdkmetric.MeterProvid
 		case seen[name]:
 			continue
 		case name == "otlp":
-			var exp sdkmetric.Exporter
-			if exp, err = newOTLPMetricExporter(cfg.metrics.protocol); err == nil {
-				reader = sdkmetric.NewPeriodicReader(quietMetricExporter{exp})
-			}
+			reader, err = newOTLPMetricReader(cfg)
 		case name == "prometheus" && prometheusReader != nil:
 			reader, err = prometheusReader(cfg.prometheusAddr)
 		default:
@@ -53,19 +49,30 @@ func newMeterProvider(cfg config, res *resource.Resource) *sdkmetric.MeterProvid
 	if len(opts) == 0 {
 		return nil
 	}
-	mp := sdkmetric.NewMeterProvider(append(opts, sdkmetric.WithResource(res))...)
+	mp := sdkmetric.NewMeterProvider(append(opts, sdkmetric.WithResource(res), sdkmetric.WithView(bucketView))...)
 	startInstanceMetrics(mp)
 	return mp
 }
 
-func newOTLPMetricExporter(protocol string) (sdkmetric.Exporter, error) {
-	if protocol == protoGRPC {
+// newOTLPMetricReader exports over OTLP/HTTP with rulec's own exporter, or
+// over gRPC with the SDK's when the otlp-grpc exporter module is linked.
+func newOTLPMetricReader(cfg config) (sdkmetric.Reader, error) {
+	if cfg.metrics.protocol == protoGRPC {
 		if grpcMetricExporter != nil {
-			return grpcMetricExporter(context.Background(), defaultEndpoint("METRICS"))
+			exp, err := grpcMetricExporter(context.Background(), defaultEndpoint("METRICS"))
+			if err != nil {
+				return nil, err
+			}
+			return sdkmetric.NewPeriodicReader(quietMetricExporter{exp},
+				sdkmetric.WithInterval(cfg.metricInterval), sdkmetric.WithTimeout(cfg.metricTimeout)), nil
 		}
 		notLinked("OTEL_EXPORTER_OTLP_PROTOCOL=grpc", "gRPC", "otlp-grpc", "exporting over http/protobuf instead")
 	}
-	return newHTTPMetricExporter(os.Getenv)
+	exp, err := newHTTPMetricExporter(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return newPushReader(exp, cfg.metricInterval, cfg.metricTimeout), nil
 }
 
 // quietMetricExporter runs every export under Suppress, so that rulec's own

@@ -46,7 +46,7 @@ func newOTLPHTTP(getenv func(string) string, signal, path string) (*otlpHTTP, er
 		}
 		return strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_" + name))
 	}
-	e := &otlpHTTP{headers: parseHeaders(setting("HEADERS")), timeout: 10 * time.Second}
+	e := &otlpHTTP{headers: parseHeaders(setting("HEADERS"))}
 	if v := strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_" + signal + "_ENDPOINT")); v != "" {
 		e.url = v // used as it is
 	} else if v := strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")); v != "" {
@@ -57,13 +57,11 @@ func newOTLPHTTP(getenv func(string) string, signal, path string) (*otlpHTTP, er
 	if u, err := url.Parse(e.url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("OTLP %s endpoint %q is not an http(s) URL", strings.ToLower(signal), e.url)
 	}
-	if v := setting("TIMEOUT"); v != "" {
-		if ms, err := strconv.Atoi(v); err == nil && ms > 0 {
-			e.timeout = time.Duration(ms) * time.Millisecond
-		} else {
-			Logf("OTEL_EXPORTER_OTLP_TIMEOUT=%q is not a number of milliseconds; using 10000", v)
-		}
+	timeoutVar := "OTEL_EXPORTER_OTLP_" + signal + "_TIMEOUT"
+	if strings.TrimSpace(getenv(timeoutVar)) == "" {
+		timeoutVar = "OTEL_EXPORTER_OTLP_TIMEOUT"
 	}
+	e.timeout = millis(getenv, timeoutVar, 10*time.Second)
 	switch c := strings.ToLower(setting("COMPRESSION")); c {
 	case "gzip":
 		e.gzip = true
@@ -227,7 +225,7 @@ func (e *httpSpanExporter) Shutdown(context.Context) error {
 	return nil
 }
 
-// httpMetricExporter is the OTLP/HTTP metric exporter.
+// httpMetricExporter is the OTLP/HTTP metric exporter; a pushReader drives it.
 type httpMetricExporter struct {
 	*otlpHTTP
 	temporality sdkmetric.TemporalitySelector
@@ -265,23 +263,4 @@ func temporalityPreference(v string) sdkmetric.TemporalitySelector {
 	}
 	Logf("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=%q is not supported; using cumulative", v)
 	return sdkmetric.DefaultTemporalitySelector
-}
-
-func (e *httpMetricExporter) Temporality(k sdkmetric.InstrumentKind) metricdata.Temporality {
-	return e.temporality(k)
-}
-
-func (e *httpMetricExporter) Aggregation(k sdkmetric.InstrumentKind) sdkmetric.Aggregation {
-	return sdkmetric.DefaultAggregationSelector(k)
-}
-
-func (e *httpMetricExporter) Export(ctx context.Context, rm *metricdata.ResourceMetrics) error {
-	return e.post(ctx, encodeMetrics(rm))
-}
-
-func (e *httpMetricExporter) ForceFlush(context.Context) error { return nil }
-
-func (e *httpMetricExporter) Shutdown(context.Context) error {
-	e.close()
-	return nil
 }

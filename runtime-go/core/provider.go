@@ -10,9 +10,8 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
-	"go.opentelemetry.io/otel/trace/noop"
+	"rulec.dev/runtime/semconv"
 )
 
 // state is what hooks need on their hot path, swapped atomically so that
@@ -27,7 +26,9 @@ type state struct {
 // current is nil when the SDK is disabled: every hook then returns at once.
 var current atomic.Pointer[state]
 
-var noopTracer = noop.NewTracerProvider().Tracer(ScopeName)
+// NewNoopTracerProvider, not trace/noop: that package came with OTel v1.20,
+// after the runtime's floor.
+var noopTracer = trace.NewNoopTracerProvider().Tracer(ScopeName)
 
 func newState(tp *sdktrace.TracerProvider, mp *sdkmetric.MeterProvider) *state {
 	s := &state{

@@ -2,10 +2,11 @@ package core
 
 import (
 	"context"
+	"crypto/rand"
+	"fmt"
 
-	"github.com/google/uuid"
 	"go.opentelemetry.io/otel/sdk/resource"
-	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+	"rulec.dev/runtime/semconv"
 )
 
 // newResource describes this process. Only cheap, local detectors are used:
@@ -25,7 +26,7 @@ func newResource() *resource.Resource {
 		resource.WithProcessRuntimeVersion(),
 		resource.WithAttributes(
 			// One id per process run: what an APM's instance view groups by.
-			semconv.ServiceInstanceID(uuid.NewString()),
+			semconv.ServiceInstanceID(randomUUID()),
 			semconv.TelemetryDistroName("rulec"),
 			semconv.TelemetryDistroVersion(Version),
 		),
@@ -41,4 +42,13 @@ func newResource() *resource.Resource {
 		return res
 	}
 	return merged
+}
+
+// randomUUID is a version 4 UUID, as service.instance.id asks for.
+func randomUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails: crypto/rand panics rather than return short
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

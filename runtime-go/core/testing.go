@@ -1,6 +1,8 @@
 package core
 
 import (
+	"context"
+
 	"go.opentelemetry.io/otel"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -24,10 +26,15 @@ func UseTestProvider(tp *sdktrace.TracerProvider) (restore func()) {
 	}
 }
 
-// UseTestMeterProvider is a test seam: it keeps the current tracer provider
-// and makes mp the runtime's meter provider. The runtime must be enabled.
-func UseTestMeterProvider(mp *sdkmetric.MeterProvider) (restore func()) {
+// UseTestMetricReader is a test seam: it keeps the current tracer provider
+// and routes the runtime's metrics to reader, through the views the runtime
+// uses in production. The runtime must be enabled.
+func UseTestMetricReader(reader sdkmetric.Reader) (restore func()) {
 	prev := current.Load()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader), sdkmetric.WithView(bucketView))
 	current.Store(newState(prev.tp, mp))
-	return func() { current.Store(prev) }
+	return func() {
+		current.Store(prev)
+		_ = mp.Shutdown(context.Background())
+	}
 }

@@ -83,7 +83,9 @@ def test_native_queries_and_batches_are_spans(pgx_app: Path, postgres_server: Se
     with service(pgx_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/pgx")
         assert status == 200 and body.split() == [b"42", b"true", b"true", b"true", b"7"], body
-        spans = run.spans(receiver.wait_for(lambda got: sum(s.kind == "CLIENT" for s in run.spans(got)) >= 5, 30))
+        # The server span ends after the client spans, possibly in a later export.
+        spans = run.spans(receiver.wait_for(
+            lambda got: sum(s.kind == "CLIENT" for s in run.spans(got)) >= 5 and any(s.name == "GET /pgx" for s in run.spans(got)), 30))
         points = run.wait_metric("db.client.operation.duration")
 
     (request,) = [s for s in spans if s.name == "GET /pgx"]

@@ -108,8 +108,8 @@ def test_the_users_gcflags_still_apply_to_instrumented_standard_packages(receive
         assert len(lines) == 1, lines
         return lines[0]
 
-    for package in ("log", "log/slog"):  # advised, and in log/...: the user's flags, then rulec's mark
-        assert f"{flags.split('=', 2)[2]} -rulec.plan=" in compile_line(package)
+    # advised, and in log/...: the user's flags, then rulec's mark
+    assert f"{flags.split('=', 2)[2]} -rulec.plan=" in compile_line("log")
     assert "-rulec.plan=" not in compile_line("log/internal")  # in log/..., not advised
     _served_order(receiver, tmp_path / "backend", "gcflags")
 
@@ -207,7 +207,7 @@ def test_a_newer_untested_go_builds_what_fits_and_says_what_it_left_out(
     (log_rule,) = [ln for ln in warnings if "rule logcorrelation.log SKIPPED" in ln]
     assert "does not fit Go 1.28.0-rc1's source: log.(*Logger).output does not exist in" in log_rule
     assert len(warnings) == 3, warnings  # nothing else was left out
-    assert "plugins: lifecycle, logcorrelation, nethttp" in proc.stderr  # slog's rules still fit
+    assert "plugins: lifecycle, nethttp" in proc.stderr  # net/http's rules still fit (the shop links no log/slog)
     span = _served_order(receiver, tmp_path / "backend", "untested-go")
     assert span.attributes["http.route"] == "/orders/{id}"
 

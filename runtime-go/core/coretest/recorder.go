@@ -39,14 +39,9 @@ func Disable(t testing.TB) {
 
 // NewMetricReader routes rulec's metrics to an in-memory reader for the rest
 // of the test; call it after NewRecorder. Collect reads what was recorded.
-func NewMetricReader(t testing.TB) *sdkmetric.ManualReader {
+func NewMetricReader(t testing.TB) sdkmetric.Reader {
 	t.Helper()
 	reader := sdkmetric.NewManualReader()
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-	restore := core.UseTestMeterProvider(mp)
-	t.Cleanup(func() {
-		restore()
-		_ = mp.Shutdown(context.Background())
-	})
+	t.Cleanup(core.UseTestMetricReader(reader))
 	return reader
 }

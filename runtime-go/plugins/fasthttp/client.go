@@ -7,8 +7,8 @@ import (
 
 	"github.com/valyala/fasthttp"
 	"go.opentelemetry.io/otel/attribute"
-	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
+	"rulec.dev/runtime/semconv"
 
 	"rulec.dev/runtime/core"
 	"rulec.dev/runtime/plugins/nethttp"

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
-	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
+	"rulec.dev/runtime/semconv"
 
 	"rulec.dev/runtime/core"
 	"rulec.dev/runtime/plugins/nethttp"

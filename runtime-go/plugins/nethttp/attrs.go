@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
-	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+	"rulec.dev/runtime/semconv"
 )
 
 // knownMethods are the methods semconv lets through as-is; any other value

@@ -16,7 +16,7 @@ import (
 )
 
 // histogram returns the named histogram's points, failing if it is absent.
-func histogram(t *testing.T, reader *sdkmetric.ManualReader, name string) []metricdata.HistogramDataPoint[float64] {
+func histogram(t *testing.T, reader sdkmetric.Reader, name string) []metricdata.HistogramDataPoint[float64] {
 	t.Helper()
 	var rm metricdata.ResourceMetrics
 	if err := reader.Collect(context.Background(), &rm); err != nil {
