@@ -14,7 +14,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
-from compiler import goroutine_context, trampoline
+from compiler import code_identity, goroutine_context, trampoline
 from compiler.golist import Build, Package
 from compiler.paths import MARKS_FILE, MODINFO_FILE, overlay_folder, package_file
 from compiler.plan import CallSite, FieldEdit, FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
@@ -24,18 +24,6 @@ from compiler.resolve import CORE_PACKAGE, GENERATED_FILE, Advice, FieldAdvice, 
 GENERATED_TEST_FILE = "zz_rulec_generated_test.go"
 # For a root whose hooks import it: its tests link them from an external test file.
 HOOKS_TEST_FILE = "zz_rulec_hooks_test.go"
-# The rewriter's own code: a change to it must rebuild every advised package.
-_REWRITER_FILES = ("rewrite/rewriter.py", "gosource.py", "plan.py", "trampoline.py", "goroutine_context.py")
-
-
-def rewriter_version() -> str:
-    h = hashlib.sha256()
-    here = Path(__file__).parent
-    for name in _REWRITER_FILES:
-        h.update((here / name).read_bytes())
-    return h.hexdigest()[:16]
-
-
 def func_edits(advice: list[Advice]) -> dict[str, tuple[FuncEdit, ...]]:
     """The rewriter's edits per file, advice on one function in rule order."""
     by_func: dict[tuple[str, str | None, str], list[Advice]] = defaultdict(list)
@@ -131,7 +119,7 @@ def write_plan(
     advising = {a.rule.id: a.rule for a in res.advice}.values()
     hook_packages = sorted(set(res.graph.hook_packages(advising)) | {CORE_PACKAGE} | set(links)) if res.advice else []
     roots = {p.path: p for p in build.roots() if not p.standard and (p.go_files or p.test_package)}
-    version = rewriter_version()
+    version = code_identity.digest()  # rulec's code that rewrites and generates: a change rebuilds every advised package
     overlay: dict[str, str] = {}
     summary = Summary(plugins=res.graph.plugins_of(a.rule for a in res.advice))
     marks: dict[str, tuple[str, str]] = {}  # standard package → (directory, digest): see gcflags.py
