@@ -31,7 +31,7 @@ fi
 log="$tmp/times.txt"
 
 now() { date +%s.%N; }
-rulec() { PYTHONPATH="$worktree" python3 -m compiler.cli "$@"; }
+rulec() { PYTHONPATH="$worktree" python3 -m rulec "$@"; }
 
 timed() { # n case tool out -- command...
   local n="$1" kase="$2" tool="$3" out="$4" t0 t1
@@ -59,7 +59,7 @@ for n in "${sizes[@]}"; do
   rulec build -o "$tmp/app.rulec" ./cmd/app 2>/dev/null
   for _ in $(seq "$count"); do
     timed "$n" warm go "$tmp/app.go" -- go build -o "$tmp/app.go" ./cmd/app
-    timed "$n" warm rulec "$tmp/app.rulec" -- env RULEC_TIMINGS=1 PYTHONPATH="$worktree" python3 -m compiler.cli build -o "$tmp/app.rulec" ./cmd/app
+    timed "$n" warm rulec "$tmp/app.rulec" -- env RULEC_TIMINGS=1 PYTHONPATH="$worktree" python3 -m rulec build -o "$tmp/app.rulec" ./cmd/app
   done
   for _ in $(seq "$count"); do
     for tool in go rulec; do
@@ -69,7 +69,7 @@ for n in "${sizes[@]}"; do
       if [ "$tool" = go ]; then
         timed "$n" cold go "$tmp/app.go" -- go build -o "$tmp/app.go" ./cmd/app
       else
-        timed "$n" cold rulec "$tmp/app.rulec" -- env RULEC_TIMINGS=1 PYTHONPATH="$worktree" python3 -m compiler.cli build -o "$tmp/app.rulec" ./cmd/app
+        timed "$n" cold rulec "$tmp/app.rulec" -- env RULEC_TIMINGS=1 PYTHONPATH="$worktree" python3 -m rulec build -o "$tmp/app.rulec" ./cmd/app
       fi
     done
   done

@@ -28,7 +28,7 @@ seconds="${2:-10}"
 dead_seconds="${3:-60}"
 root="$(dirname "$here")"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
-rulec() { PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}" python3 -m compiler.cli "$@"; }
+rulec() { PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}" python3 -m rulec "$@"; }
 
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 

@@ -4,7 +4,7 @@
 # `compile -V=full` query, each run directly and through the entry exactly
 # as rulec's driver hands it to the go command, alternating:
 #
-#   shim    the driver's command (compiler/build/shim.py): the compiled
+#   shim    the driver's command (compiler/gocommand/shim.py): the compiled
 #           rulec-toolexec, which starts Python only for calls rulec changes;
 #   python  the Python entry alone (`PYTHON -S toolexec.py TOOL ARGS`), what
 #           the driver falls back to where the shim cannot be built.
@@ -33,12 +33,12 @@ mkdir -p "$tmp/plan/packages"  # an empty plan: no package is planned
 PYTHONPATH="$worktree" python3 -c '
 import json, os, subprocess, sys
 from pathlib import Path
-from compiler.build import shim
+from compiler.gocommand import shim
 goenv = json.loads(subprocess.run(["go", "env", "-json", "GOROOT", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"], capture_output=True, check=True).stdout)
 print("\n".join(shim.toolexec_argv(Path(sys.argv[1]), goenv, dict(os.environ))))
 ' "$tmp/rulec-cache" >"$tmp/toolexec.args"
 
-python3 - "$count" "$tmp/x.txt" "$tmp/mod" "$tmp/plan" "$worktree/compiler/build/toolexec.py" "$tmp/toolexec.args" <<'PY'
+python3 - "$count" "$tmp/x.txt" "$tmp/mod" "$tmp/plan" "$worktree/compiler/gocommand/toolexec.py" "$tmp/toolexec.args" <<'PY'
 import os, re, shlex, statistics, subprocess, sys, time
 
 count, xfile, moddir, plan, entry, driver_args = int(sys.argv[1]), *sys.argv[2:]

@@ -19,7 +19,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 # rulec's own top-level packages; imports of anything else are libraries.
 _OWN = ("compiler", "ruledsl")
 # What runs while the go command compiles (the rewrite) or writes what the compiler reads (generated files).
-ROOTS = ("compiler.build.compile", "compiler.trampoline", "compiler.goroutine_context")
+ROOTS = ("compiler.gocommand.compile", "compiler.trampoline", "compiler.goroutine_context")
 # Libraries whose version changes how Go source is read.
 _LIBRARIES = ("tree-sitter", "tree-sitter-go")
 

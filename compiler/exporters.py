@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from compiler.build import runtime_modules
+from compiler.gocommand import runtime_modules
 from compiler.golist import Module
 from ruledsl.model import RUNTIME_MODULE
 from ruledsl.versions import VersionError, version_key

@@ -1,6 +1,6 @@
 """Go package patterns (`go help packages`) as regular expressions.
 
-Imports nothing but re: toolexec's path reads it (compiler/build/gcflags.py).
+Imports nothing but re: toolexec's path reads it (compiler/gocommand/gcflags.py).
 """
 
 import re

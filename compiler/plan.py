@@ -125,7 +125,7 @@ class PackagePlan:
     dir_rewrite: tuple[str, str] | None = None
     call_sites: dict[str, tuple[CallSite, ...]] = field(default_factory=dict)  # file basename → calls to redirect
     # A standard-library package's generated file, which the compile gets
-    # from toolexec rather than -overlay (compiler/build/gcflags.py): (where
+    # from toolexec rather than -overlay (compiler/gocommand/gcflags.py): (where
     # it is, the path in the package's directory it stands for).
     generated: tuple[str, str] | None = None
 

@@ -91,7 +91,7 @@ def generate(
     goroutine-context accessors.
     `atomic`: whether the file may import sync/atomic (for plugin switches):
     a standard-library package's may import only what the package imports,
-    as the go command never sees it (compiler/build/gcflags.py)."""
+    as the go command never sees it (compiler/gocommand/gcflags.py)."""
     aliases = _aliases(advice, package)
     switched = sorted({a.rule.plugin for a in advice if atomic and switchable(a)})
     lines = [

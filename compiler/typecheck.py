@@ -17,7 +17,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from compiler.build import driver
+from compiler.gocommand import driver
 from compiler.golist import GoListError, go_env
 from ruledsl.diagnostics import Diagnostic, Pos, RuleError
 from ruledsl.model import Plugin, Rule

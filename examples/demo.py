@@ -31,7 +31,7 @@ from view.tree import format_trace_trees
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop"
-RULEC = [sys.executable, "-m", "compiler.cli"]  # this checkout's rulec, as `rulec` is
+RULEC = [sys.executable, "-m", "rulec"]  # this checkout's rulec, as `rulec` is
 FIRST_REQUESTS = ("/checkout/42", "/checkout/fail", "/checkout/missing")
 
 

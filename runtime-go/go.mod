@@ -10,7 +10,7 @@ go 1.24
 // exporter from a ManualReader (core/metricpush.go), so it compiles against
 // every release from there to the newest; rulec requires the SDK at the
 // release of the build's OTel API when that is newer
-// (compiler/build/otel_family.py). OTLP/HTTP is rulec's own encoding
+// (compiler/gocommand/otel_family.py). OTLP/HTTP is rulec's own encoding
 // (core/otlpwire.go), so no gRPC or protobuf module is required. httpsnoop
 // v1.0.3 already has Unwrap (for http.ResponseController) and the same Wrap
 // as v1.0.4, which only changed CaptureMetrics, unused here. Plugins with a

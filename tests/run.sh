@@ -23,10 +23,10 @@ runtime_modules=$(find runtime-go -name go.mod -printf '%h\n' | sort)
 for mod in $runtime_modules; do
   (cd "$mod" && go vet ./... && GOOS=windows go vet ./... && GOOS=darwin go vet ./...)
 done
-(cd compiler/build/shim && go vet main.go && GOOS=darwin go vet main.go)
+(cd compiler/gocommand/shim && go vet main.go && GOOS=darwin go vet main.go)
 
 echo "== built-in rules against the oldest and newest release in each range"
-python3 -m compiler.cli check --releases
+python3 -m rulec check --releases
 
 echo "== runtime-go unit tests"
 for mod in $runtime_modules; do (cd "$mod" && go test -count=1 ./...); done

@@ -34,7 +34,7 @@ class Row:
 def command(tool: str, out: Path, flags: list[str] = ()) -> list[str]:
     if tool == "go":
         return ["go", "build", *flags, "-o", str(out), "."]
-    return [sys.executable, "-m", "compiler.cli", "build", "--", *flags, "-o", str(out), "."]
+    return [sys.executable, "-m", "rulec", "build", "--", *flags, "-o", str(out), "."]
 
 
 def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:

@@ -33,7 +33,7 @@ ERR_FIXTURES = sorted(p.name for p in HERE.glob("err_*.gorule"))
 
 
 def rulec(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "compiler.cli", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "rulec", *args], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
 
 
 def rel(name: str) -> str:

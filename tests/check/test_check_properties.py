@@ -116,7 +116,7 @@ def test_cli_check_on_random_files_never_crashes(content: bytes) -> None:
         path = Path(d, "fuzz.gorule")
         path.write_bytes(content)
         proc = subprocess.run(
-            [sys.executable, "-m", "compiler.cli", "check", str(path)],
+            [sys.executable, "-m", "rulec", "check", str(path)],
             cwd=ROOT,
             env=ENV,
             capture_output=True,

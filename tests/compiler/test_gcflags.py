@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.build import gcflags
+from compiler.gocommand import gcflags
 
 GOROOT = "/usr/local/go/src"
 
@@ -52,7 +52,7 @@ def test_the_mark_keeps_the_users_flags_and_comes_off_again() -> None:
 
 
 def test_an_instrumented_standard_compile_without_its_mark_stops_the_build(tmp_path) -> None:
-    from compiler.build.compile import rewrite_args
+    from compiler.gocommand.compile import rewrite_args
     from compiler.plan import PackagePlan
 
     generated = tmp_path / "zz_rulec_generated.go"

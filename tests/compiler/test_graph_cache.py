@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compiler.build.graph_cache import import_signature
+from compiler.gocommand.graph_cache import import_signature
 from compiler.gosource import header_end
 
 HEADER = (

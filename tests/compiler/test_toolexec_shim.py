@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.build import shim
+from compiler.gocommand import shim
 from compiler.paths import MODINFO_FILE, PLAN_DIR_ENV, package_file
 
 PLANNED = "example.com/app/planned"

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-RULEC = [sys.executable, "-m", "compiler.cli"]
+RULEC = [sys.executable, "-m", "rulec"]
 
 
 def write_module(root: Path, path: str, files: dict[str, str], extra_gomod: str = "") -> Path:

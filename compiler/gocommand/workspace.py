@@ -18,7 +18,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.build import otel_family, runtime_modules
+from compiler.gocommand import otel_family, runtime_modules
 from compiler.golist import Build, GoListError, Module
 from ruledsl.model import RUNTIME_MODULE
 from ruledsl.versions import version_key

@@ -16,7 +16,7 @@ import sys
 
 site.main()  # toolexec runs Python with -S; the rewriter needs tree-sitter
 
-from compiler.build import gcflags  # noqa: E402
+from compiler.gocommand import gcflags  # noqa: E402
 from compiler.plan import PackagePlan  # noqa: E402
 from compiler.rewrite.rewriter import RewriteError, rewrite_file  # noqa: E402
 

@@ -46,7 +46,7 @@ def _overlaid(argv: list[str]) -> list[str]:
 
 def _build_info(argv: list[str]) -> list[str]:
     """The build info (`go version -m`) reads as a plain build's: modules built
-    from rulec's copies, and the build's -gcflags (compiler/build/gcflags.py).
+    from rulec's copies, and the build's -gcflags (compiler/gocommand/gcflags.py).
     The link gets an edited importcfg."""
     import json
 
@@ -93,7 +93,7 @@ def main() -> None:
         package = os.environ.get("TOOLEXEC_IMPORTPATH", "").split(" ", 1)[0]
         planned = package_file(plan_dir, package) if plan_dir and package else ""
         if planned and os.path.exists(planned):
-            from compiler.build.compile import rewrite_args, rewrite_vet_config
+            from compiler.gocommand.compile import rewrite_args, rewrite_vet_config
 
             argv = (rewrite_args if name == "compile" else rewrite_vet_config)(argv, planned, package)
     os.execv(tool, argv)

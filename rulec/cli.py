@@ -10,7 +10,7 @@ from typing import NamedTuple
 import click
 
 from compiler import config, packs
-from compiler.build import driver
+from compiler.gocommand import driver
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import BUILTIN_RULES, parse_all
 from ruledsl.model import Rule
@@ -250,6 +250,3 @@ def _advice_words(r: Rule) -> str:
     words += [f"add field {f.name} {f.type}" for f in r.fields]
     return ", ".join(words)
 
-
-if __name__ == "__main__":
-    main()

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compiler import config, exporters, gorelease, packs
-from compiler.build import gcflags, goargs, graph_cache, module_copies, shim, workspace
+from compiler.gocommand import gcflags, goargs, graph_cache, module_copies, shim, workspace
 from compiler.golist import Build, GoListError, go_env, go_list
 from compiler.paths import BUILDINFO_EDIT_ENV, MARKS_FILE, PLAN_DIR_ENV, RUNTIME_DIR
 from compiler.plan import Summary

@@ -1,0 +1,3 @@
+from rulec.cli import main
+
+main()
