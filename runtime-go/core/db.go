@@ -8,6 +8,8 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
+
+	"rulec.dev/runtime/semconv"
 )
 
 // Database client operations, for every database plugin: one CLIENT span
@@ -15,15 +17,14 @@ import (
 // attributed per the OTel database semantic conventions.
 
 // The database attribute keys of the current conventions (db.system.name
-// replaced db.system after the semconv package this runtime builds on).
+// replaced db.system after semconv v1.26, whose names rulec's semconv
+// package holds).
 const (
 	DBSystemName     = attribute.Key("db.system.name")
 	DBNamespace      = attribute.Key("db.namespace")
 	DBOperationName  = attribute.Key("db.operation.name")
 	DBCollectionName = attribute.Key("db.collection.name")
 	DBQueryText      = attribute.Key("db.query.text")
-	serverAddress    = attribute.Key("server.address")
-	serverPort       = attribute.Key("server.port")
 )
 
 // DBDurationBuckets are semconv's boundaries for db.client.operation.duration.
@@ -118,9 +119,9 @@ func StartDBAt(ctx context.Context, c DBCall, start time.Time) *DBOp {
 		metric = append(metric, DBCollectionName.String(c.Collection))
 	}
 	if c.ServerAddress != "" {
-		metric = append(metric, serverAddress.String(c.ServerAddress))
+		metric = append(metric, semconv.ServerAddress(c.ServerAddress))
 		if c.ServerPort > 0 {
-			metric = append(metric, serverPort.Int(c.ServerPort))
+			metric = append(metric, semconv.ServerPort(c.ServerPort))
 		}
 	}
 	attrs := metric
