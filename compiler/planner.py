@@ -66,8 +66,8 @@ def _call_site_edits(advice: list[Advice]) -> dict[str, tuple[CallSite, ...]]:
     out: dict[str, list[CallSite]] = defaultdict(list)
     for a in advice:
         if a.site is not None:
-            for file in a.site.files:
-                out[file].append(CallSite(a.site.package, a.site.name, a.site.wrapper))
+            for file in a.site_files:
+                out[file].append(a.site)
     return {file: tuple(sites) for file, sites in out.items()}
 
 

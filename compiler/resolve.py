@@ -24,7 +24,7 @@ from compiler import gorelease, gosource
 from compiler.golist import Build, Module, Package
 from compiler.graph import RuleGraph
 from compiler.paths import RUNTIME_DIR
-from compiler.plan import ERROR, PANIC, Expr
+from compiler.plan import ERROR, PANIC, CallSite, Expr
 from ruledsl.diagnostics import Diagnostic, Pos
 from ruledsl.model import MAIN_PACKAGE, RUNTIME_MODULE, SPAN_KINDS, FieldSpec, FuncTarget, HookRef, Plugin, Rule, Selector, ValueRef
 from ruledsl.versions import VersionError, VersionRange, version_key
@@ -41,16 +41,6 @@ class Hook:
     # Go literals the generated wrapper passes as the hook's last arguments
     # (a declarative span's name and kind); the advice passes the rest.
     consts: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CallSite:
-    """Where a call-site rule's wrapper stands in for the target's calls."""
-
-    package: str  # the target function's package
-    name: str
-    files: tuple[str, ...]  # basenames of the calling package's files that call it
-    wrapper: str  # its name in the calling package's generated file
 
 
 @dataclass(frozen=True)
@@ -78,7 +68,8 @@ class Advice:
     after_args: tuple[str, ...]
     state: bool
     values: SpanValues | None = None
-    site: CallSite | None = None  # a call-site rule: advice on a wrapper of the calls
+    site: CallSite | None = None  # a call-site rule: advice on a wrapper the calls go to instead
+    site_files: tuple[str, ...] = ()  # the calling package's files (basenames) whose calls go there
 
     @property
     def func_key(self) -> tuple[str, str | None, str]:
@@ -521,6 +512,7 @@ def _fitted(
     after: Hook | None,
     diags: list[Diagnostic],
     site: CallSite | None = None,
+    site_files: tuple[str, ...] = (),
 ) -> Advice | None:
     """The rule's advice on `decl` in `pkg`, or None with the reason in `diags`."""
     if rule.span is not None:
@@ -529,7 +521,7 @@ def _fitted(
             diags.extend(spanned)
             return None
         before, after, before_args, after_args, values = spanned
-        return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, True, values, site)
+        return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, True, values, site, site_files)
     fitted = fit_hooks(rule, decl, before.decl if before else None, after.decl if after else None)
     if isinstance(fitted, Diagnostic):
         diags.append(fitted)
@@ -539,7 +531,7 @@ def _fitted(
         diags.append(Diagnostic(rule.joinpoint.pos, "hook-signature", why))
         return None
     before_args, after_args, state = fitted
-    return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, state, None, site)
+    return Advice(rule, pkg.path, pkg.name, file, decl, before, after, before_args, after_args, state, None, site, site_files)
 
 
 def _advise_call_sites(
@@ -565,8 +557,8 @@ def _advise_call_sites(
             continue
         files = tuple(f for f in pkg.go_files if _calls(os.path.join(pkg.dir, f), pkg.path, target))
         if files:
-            site = CallSite(target.package, target.name, files, wrapper)
-            advice = _fitted(rule, pkg, GENERATED_FILE, decl, before, after, diags, site)
+            site = CallSite(target.package, target.name, wrapper)
+            advice = _fitted(rule, pkg, GENERATED_FILE, decl, before, after, diags, site, files)
             if advice is not None:
                 out.append(advice)
     return out
