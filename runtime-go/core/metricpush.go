@@ -53,10 +53,10 @@ func (r *pushReader) run() {
 	}
 }
 
-// push collects and sends once, under Suppress so that rulec's own net/http
-// hooks never trace the export traffic.
+// push collects and sends once, within the export timeout (post itself runs
+// under Suppress, so rulec's own hooks never trace the export traffic).
 func (r *pushReader) push(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(Suppress(ctx), r.timeout)
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	var rm metricdata.ResourceMetrics
 	if err := r.Reader.Collect(ctx, &rm); err != nil {
