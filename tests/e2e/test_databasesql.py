@@ -138,7 +138,7 @@ def test_every_operation_is_a_span_under_the_request(sql_app: Path, case: tuple[
     with service(sql_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/work")
         assert status == 200 and body.split() == [b"ann", b"1", b"1", b"true"], body
-        spans = run.spans(receiver.wait_for(lambda got: any(s.name == "SELECT no_such_table" for s in run.spans(got)), 30))
+        spans = run.wait_spans("SELECT no_such_table", "GET /work")
         points = run.wait_metric("db.client.operation.duration")
 
     (server_span,) = [s for s in spans if s.kind == "SERVER" and s.name == "GET /work"]
@@ -182,6 +182,6 @@ def test_raw_statements_keep_their_literals(sql_app: Path, postgres_server: Serv
            "RULEC_DB_STATEMENT": "raw", **run.env()}  # fmt: skip
     with service(sql_app, env, f"http://{addr}/healthz"):
         assert get(f"http://{addr}/work")[0] == 200
-        spans = run.spans(receiver.wait_for(lambda got: any(s.name == "UPDATE users" for s in run.spans(got)), 30))
+        spans = run.wait_spans("UPDATE users", "GET /work")
     (update,) = [s for s in spans if s.name == "UPDATE users"]
     assert update.attributes["db.query.text"] == "UPDATE users SET visits = visits + 1 WHERE name = 'ann'"

@@ -100,9 +100,7 @@ def test_commands_and_pipelines_are_spans(redis_app: Path, major: str, redis_ser
     with service(redis_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/cache/{major}")
         assert status == 200 and body.split() == [b"secret-value", b"true", b"true", b"true"], body
-        # The server span ends last: it may come in a later export than the commands.
-        names = {"PIPELINE", "GET /cache/{v}"}
-        spans = run.spans(receiver.wait_for(lambda got: names <= {s.name for s in run.spans(got)}, 30))
+        spans = run.wait_spans("PIPELINE", "GET /cache/{v}")
         points = run.wait_metric("db.client.operation.duration")
 
     (server,) = [s for s in spans if s.kind == "SERVER" and s.name == "GET /cache/{v}"]

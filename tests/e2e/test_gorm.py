@@ -83,7 +83,7 @@ def test_operations_are_spans_over_their_sql(gorm_app: Path, postgres_server: Se
     with service(gorm_app, env, f"http://{addr}/healthz"):
         status, body, _ = get(f"http://{addr}/shop")
         assert status == 200 and body.split() == [b"D42", b"true", b"true"], body
-        spans = run.spans(receiver.wait_for(lambda got: any(s.name == "gorm DELETE products" for s in run.spans(got)), 30))
+        spans = run.wait_spans("gorm DELETE products", "GET /shop")
 
     (request,) = [s for s in spans if s.name == "GET /shop"]
     ops = sorted((s for s in spans if s.parent_span_id == request.span_id), key=lambda s: s.start_ns)

@@ -65,7 +65,7 @@ def test_commands_are_spans(memcache_app: Path, memcached_server: Server, receiv
     with service(memcache_app, env, f"http://{addr}/healthz") as proc:
         status, body, _ = get(f"http://{addr}/cache")
         assert status == 200 and body.split() == [b"1", b"true", b"true", b"42", b"1"], body
-        spans = run.spans(receiver.wait_for(lambda got: any(s.name == "DELETE" for s in run.spans(got)), 30))
+        spans = run.wait_spans("DELETE", "GET /cache")
         points = run.wait_metric("db.client.operation.duration")
 
     (request,) = [s for s in spans if s.name == "GET /cache"]

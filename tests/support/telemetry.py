@@ -27,6 +27,12 @@ class Run:
     def spans(self, spans: list[Span]) -> list[Span]:
         return [s for s in spans if s.resource.get("test.run") == self.id]
 
+    def wait_spans(self, *names: str, timeout: float = 30) -> list[Span]:
+        """This run's spans, once one of each name has arrived. Name the
+        request's server span too: it ends after the operations under it, so
+        it may come in a later export."""
+        return self.spans(self.receiver.wait_for(lambda got: set(names) <= {s.name for s in self.spans(got)}, timeout))
+
     def wait_metric(self, name: str, timeout: float = 30) -> list[MetricPoint]:
         """Every point received, once this run has sent one of `name`."""
         return self.receiver.wait_for_metrics(
