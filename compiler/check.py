@@ -19,8 +19,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from compiler import gorelease, goroutine_context, gosource, resolve
+from compiler import gorelease, goroutine_context, joinpoints
 from compiler.golist import GoListError, Package, go_env, go_list
+from compiler.resolve.conflicts import ConflictLog
+from compiler.resolve.hooks import find_hooks, user_hook_packages
 from ruledsl.diagnostics import Diagnostic, Pos
 from ruledsl.model import MAIN_PACKAGE, Plugin, Rule
 from ruledsl.versions import VersionError, version_key
@@ -159,21 +161,10 @@ def _runtime_edit(go_releases: list[tuple[str, Path]]) -> list[Diagnostic]:
     return out
 
 
-class _Seen:
-    """What the checked rules do, across rules: for conflicts between them."""
-
-    def __init__(self) -> None:
-        self.replaces: list[tuple[Rule, tuple, tuple[str, ...], tuple[str, ...]]] = []
-        self.fields: list[tuple[Rule, str, str, tuple]] = []
-
-    def conflicts(self) -> list[Diagnostic]:
-        return resolve.conflicts(self.replaces) + resolve.field_conflicts(self.fields)
-
-
 def _check_rule(
-    plugin: Plugin, rule: Rule, env: dict[str, str], module_root: Path | None, hook_packages: dict[str, Package], seen: _Seen
+    plugin: Plugin, rule: Rule, env: dict[str, str], module_root: Path | None, hook_packages: dict[str, Package], log: ConflictLog
 ) -> list[Diagnostic]:
-    before, after, out = resolve.find_hooks(rule, hook_packages)
+    before, after, out = find_hooks(rule, hook_packages)
     target = rule.joinpoint.target
     if target.package == MAIN_PACKAGE:
         return out
@@ -184,25 +175,7 @@ def _check_rule(
     if src is None:
         return out  # nothing to check against here
     files = tuple(p.name for p in src.glob("*.go") if not p.name.endswith("_test.go"))
-    if rule.joinpoint.kind == "struct":
-        if gosource.struct_file(str(src), files, target.name) is None:
-            return [*out, Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} is not a struct type in {src}")]
-        seen.fields.append((rule, target.package, target.name, rule.fields))
-        return out
-    found = resolve.find_function(str(src), files, target.package, rule.joinpoint.func)
-    if found is None:
-        return [*out, Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {src}")]
-    decl = found[1]
-    if rule.span is not None:
-        spanned = resolve.span_hooks(rule, decl)
-        return [*out, *spanned] if isinstance(spanned, list) else out
-    if out:
-        return out
-    fitted = resolve.fit_hooks(rule, decl, before.decl if before else None, after.decl if after else None)
-    if isinstance(fitted, Diagnostic):
-        return [fitted]
-    seen.replaces.append((rule, (rule.joinpoint.kind, str(target)), fitted[0], fitted[1]))
-    return out
+    return [*out, *joinpoints.kind_of(rule).check(rule, src, files, before, after, not out, log)]
 
 
 def _main_modules(cwd: str) -> dict[str, Path]:
@@ -217,7 +190,7 @@ def _main_modules(cwd: str) -> dict[str, Path]:
 
 def _hook_packages(plugins: list[Plugin], cwd: str) -> dict[str, Package]:
     """The user's own hook packages, as the go command finds them from `cwd`."""
-    wanted = resolve.user_hook_packages([r for p in plugins for r in p.rules])
+    wanted = user_hook_packages([r for p in plugins for r in p.rules])
     if not wanted:
         return {}
     try:
@@ -234,7 +207,7 @@ def check_sources(plugins: list[Plugin], releases: bool = False, cwd: str | None
         env = {"GOROOT": os.environ.get("GOROOT", ""), "GOMODCACHE": ""}
     mains = _main_modules(cwd)
     hooks = _hook_packages(plugins, cwd)
-    seen = _Seen()
+    log = ConflictLog()
     out: list[Diagnostic] = []
     go_releases: list[tuple[str, Path]] = []
     if releases:
@@ -257,7 +230,7 @@ def check_sources(plugins: list[Plugin], releases: bool = False, cwd: str | None
                 roots = [_cached_module_root(plugin, env)]
         for root in roots:
             for rule in plugin.rules:
-                out.extend(_check_rule(plugin, rule, env, root, hooks, seen))
-    out.extend(seen.conflicts())
+                out.extend(_check_rule(plugin, rule, env, root, hooks, log))
+    out.extend(log.diagnostics())
     # A hook problem is the same against every release: say it once.
     return list(dict.fromkeys(out))

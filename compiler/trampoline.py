@@ -16,7 +16,7 @@ import hashlib
 
 from compiler import gosource
 from compiler.goroutine_context import ROOT_DECLS, ROOT_INIT
-from compiler.resolve import Advice, Hook
+from compiler.resolve.advice import Advice, Hook
 from ruledsl.model import ALWAYS_ON_PLUGINS, RUNTIME_MODULE
 
 PANIC_HOOK = RUNTIME_MODULE + "/core.HookPanicked"

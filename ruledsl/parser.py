@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -118,33 +120,24 @@ class _Builder:
         return None
 
     def joinpoint(self, jp: Any) -> JoinPoint | None:
-        kind = type(jp).__name__
-        pos = _pos(jp, self.file)
-        if kind == "UnknownJoinPoint" and jp.kind in _JOINPOINT_OPERANDS:
-            self.malformed(jp, f"on {jp.kind}", _JOINPOINT_OPERANDS[jp.kind])
+        syntax = JOINPOINTS.get(type(jp).__name__)
+        if syntax is None:  # UnknownJoinPoint: a misspelt kind, or a kind whose operand does not parse
+            known = {k.keyword: k for k in JOINPOINTS.values()}
+            if jp.kind in known:
+                self.malformed(jp, f"on {jp.kind}", known[jp.kind].operand)
+            else:
+                expected = ", ".join(f"`on {k}`" for k in known)
+                self.error(_pos(jp, self.file), "unknown-joinpoint", f"unknown join-point kind {jp.kind!r} (expected one of {expected})")
             return None
-        if kind == "UnknownJoinPoint":
-            known = ", ".join(f"`on {k}`" for k in _JOINPOINT_OPERANDS)
-            self.error(pos, "unknown-joinpoint", f"unknown join-point kind {jp.kind!r} (expected one of {known})")
-            return None
-        if kind in ("HandlerJoinPoint", "StructJoinPoint"):
-            pkg = self.package(jp.pkg, jp)
-            if pkg is None:
-                return None
-            if kind == "StructJoinPoint":
-                return JoinPoint("struct", TypeTarget(pkg, jp.type), pos)
-            return JoinPoint("handler", FuncTarget(pkg, "ServeHTTP", recv=jp.type, pointer=None), pos)
-        f = jp.func
-        pkg = self.package(f.pkg, f)
+        ref = jp.func if syntax.takes_func else jp
+        pkg = self.package(ref.pkg, ref)
         if pkg is None:
             return None
-        recv = f.recv or None
-        if kind == "CallSiteJoinPoint" and recv is not None:
-            # Which method a call site reaches depends on types rulec does not compute.
-            self.error(pos, "advice", "`on callsite` takes a package-level function (PKG.Func); use `on call` for methods")
+        target = syntax.target(pkg, ref)
+        if isinstance(target, str):
+            self.error(_pos(jp, self.file), "advice", target)
             return None
-        jp_kind = "callsite" if kind == "CallSiteJoinPoint" else "call"
-        return JoinPoint(jp_kind, FuncTarget(pkg, f.name, recv=recv, pointer=bool(f.pointer) if recv else None), pos)
+        return JoinPoint(syntax.keyword, target, _pos(jp, self.file))
 
     def hook(self, advice: Any) -> HookRef | None:
         pkg = self.package(advice.hook.pkg, advice.hook)
@@ -174,68 +167,141 @@ class _Builder:
 
     def rule(self, plugin: str, r: Any) -> Rule | None:
         jp = self.joinpoint(r.joinpoint)
-        hooks: dict[str, HookRef | None] = {"BeforeAdvice": None, "AfterAdvice": None}
-        span: SpanSpec | None = None
-        attributes: list[AttributeSpec] = []
-        error: ValueRef | None = None
-        entry: EntryCode | None = None
-        fields: list[FieldSpec] = []
+        parts = _RuleParts(r.name)
         errors_before = len(self.diagnostics)
         for adv in r.advice:
-            kind = type(adv).__name__
-            pos = _pos(adv, self.file)
-            if kind == "SpanAdvice":
-                if span is not None:
-                    self.error(pos, "advice", f"rule {r.name!r} has more than one `span`")
-                span = SpanSpec(adv.name, adv.kind or "internal", pos)
-            elif kind == "AttributesAdvice":
-                for a in adv.attributes:
-                    value = self.value(a.value)
-                    if any(x.key == a.key for x in attributes):
-                        self.error(_pos(a, self.file), "duplicate", f"attribute {a.key!r} is set twice in rule {r.name!r}")
-                    elif value is not None:
-                        attributes.append(AttributeSpec(a.key, value, _pos(a, self.file)))
-            elif kind == "RecordErrorAdvice":
-                if error is not None:
-                    self.error(pos, "advice", f"rule {r.name!r} has more than one `record error`")
-                error = self.value(adv.value)
-            elif kind == "EntryAdvice":
-                if entry is not None:
-                    self.error(pos, "advice", f"rule {r.name!r} has more than one `at entry`")
-                code = adv.code[1:-1]
-                entry = EntryCode(code, self.code_pos(adv, adv.code))
-            elif kind == "FieldAdvice":
-                if any(f.name == adv.name for f in fields):
-                    self.error(pos, "duplicate", f"field {adv.name!r} is added twice in rule {r.name!r}")
-                fields.append(FieldSpec(adv.name, adv.type.strip(), self.field_pos(adv)))
-            elif kind == "UnknownAdvice" and adv.kind in _ADVICE_OPERANDS:
-                self.malformed(adv, adv.kind, _ADVICE_OPERANDS[adv.kind])
-            elif kind == "UnknownAdvice":
-                self.error(pos, "unknown-advice", f"unknown advice {adv.kind!r} (expected {_ADVICE_LIST})")
-            elif hooks[kind] is not None:
-                word = "before" if kind == "BeforeAdvice" else "after"
-                self.error(pos, "advice", f"rule {r.name!r} has more than one `{word}` hook")
-            else:
-                hooks[kind] = self.hook(adv)
-        if span is not None:
-            span = SpanSpec(span.name, span.kind, span.pos, tuple(attributes), error)
+            _ADVICE[type(adv).__name__](self, parts, adv)
         if jp is None or len(self.diagnostics) > errors_before:
             return None
-        rule = Rule(
-            plugin, r.name, jp, hooks["BeforeAdvice"], hooks["AfterAdvice"], _pos(r, self.file), span, entry, tuple(fields), r.priority
-        )
-        for problem in _inconsistencies(rule, bool(attributes), error is not None):
+        span = parts.span
+        if span is not None:
+            span = SpanSpec(span.name, span.kind, span.pos, tuple(parts.attributes), parts.error)
+        rule = Rule(plugin, r.name, jp, parts.before, parts.after, _pos(r, self.file), span, parts.entry, tuple(parts.fields), r.priority)
+        for problem in _inconsistencies(rule, JOINPOINTS_BY_KEYWORD[jp.kind], bool(parts.attributes), parts.error is not None):
             self.error(rule.pos, "advice", f"rule {r.name!r} {problem}")
         return rule
 
 
-# What each join-point kind and advice word takes, for "needs X; got Y" errors.
-_JOINPOINT_OPERANDS = {
-    "call": "PKG.Func, PKG.Type.Method or PKG.(*Type).Method",
-    "callsite": "PKG.Func",
-    "handler": "PKG.Type",
-    "struct": "PKG.Type",
+@dataclass
+class _RuleParts:
+    """A rule's advice as its advice clauses are read, one after another."""
+
+    name: str
+    before: HookRef | None = None
+    after: HookRef | None = None
+    span: SpanSpec | None = None
+    attributes: list[AttributeSpec] = field(default_factory=list)
+    error: ValueRef | None = None
+    entry: EntryCode | None = None
+    fields: list[FieldSpec] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # the advice words given once already
+
+    def once(self, b: _Builder, adv: Any, word: str) -> bool:
+        """Whether this is the rule's first `word`; a second is an error."""
+        if word in self.seen:
+            b.error(_pos(adv, b.file), "advice", f"rule {self.name!r} has more than one {word}")
+            return False
+        self.seen.add(word)
+        return True
+
+
+# Advice kinds: how each grammar alternative of `Advice` adds to a rule. A
+# new advice kind is one grammar alternative, one model class and one entry here.
+def _before(b: _Builder, parts: _RuleParts, adv: Any) -> None:
+    if parts.once(b, adv, "`before` hook"):
+        parts.before = b.hook(adv)
+
+
+def _after(b: _Builder, parts: _RuleParts, adv: Any) -> None:
+    if parts.once(b, adv, "`after` hook"):
+        parts.after = b.hook(adv)
+
+
+def _span(b: _Builder, parts: _RuleParts, adv: Any) -> None:
+    if parts.once(b, adv, "`span`"):
+        parts.span = SpanSpec(adv.name, adv.kind or "internal", _pos(adv, b.file))
+
+
+def _attributes(b: _Builder, parts: _RuleParts, adv: Any) -> None:
+    for a in adv.attributes:
+        value = b.value(a.value)
+        if any(x.key == a.key for x in parts.attributes):
+            b.error(_pos(a, b.file), "duplicate", f"attribute {a.key!r} is set twice in rule {parts.name!r}")
+        elif value is not None:
+            parts.attributes.append(AttributeSpec(a.key, value, _pos(a, b.file)))
+
+
+def _record_error(b: _Builder, parts: _RuleParts, adv: Any) -> None:
+    if parts.once(b, adv, "`record error`"):
+        parts.error = b.value(adv.value)
+
+
+def _entry(b: _Builder, parts: _RuleParts, adv: Any) -> None:
+    if parts.once(b, adv, "`at entry`"):
+        parts.entry = EntryCode(adv.code[1:-1], b.code_pos(adv, adv.code))
+
+
+def _field(b: _Builder, parts: _RuleParts, adv: Any) -> None:
+    if any(f.name == adv.name for f in parts.fields):
+        b.error(_pos(adv, b.file), "duplicate", f"field {adv.name!r} is added twice in rule {parts.name!r}")
+    parts.fields.append(FieldSpec(adv.name, adv.type.strip(), b.field_pos(adv)))
+
+
+def _unknown_advice(b: _Builder, parts: _RuleParts, adv: Any) -> None:
+    if adv.kind in _ADVICE_OPERANDS:  # a known word whose operand does not parse
+        b.malformed(adv, adv.kind, _ADVICE_OPERANDS[adv.kind])
+    else:
+        b.error(_pos(adv, b.file), "unknown-advice", f"unknown advice {adv.kind!r} (expected {_ADVICE_LIST})")
+
+
+_ADVICE: dict[str, Callable[[_Builder, _RuleParts, Any], None]] = {
+    "BeforeAdvice": _before,
+    "AfterAdvice": _after,
+    "SpanAdvice": _span,
+    "AttributesAdvice": _attributes,
+    "RecordErrorAdvice": _record_error,
+    "EntryAdvice": _entry,
+    "FieldAdvice": _field,
+    "UnknownAdvice": _unknown_advice,
 }
+
+
+@dataclass(frozen=True)
+class JoinPointSyntax:
+    """A join-point kind as the language sees it; what it advises in Go is
+    its compiler/joinpoints/ module of the same keyword."""
+
+    keyword: str
+    operand: str  # what follows the keyword, for "needs X; got Y" errors
+    takes_func: bool  # its grammar alternative names a FuncRef (`func=`), else PKG.Type
+    # The target from the operand's package and textX object, or why not.
+    target: Callable[[str, Any], FuncTarget | TypeTarget | str]
+    body: bool = False  # advice goes into the function's own body: `at entry` applies
+    fields: bool = False  # a struct type: `add field` is its only advice
+
+
+def _func(pkg: str, f: Any) -> FuncTarget:
+    recv = f.recv or None
+    return FuncTarget(pkg, f.name, recv=recv, pointer=bool(f.pointer) if recv else None)
+
+
+def _site(pkg: str, f: Any) -> FuncTarget | str:
+    if f.recv:  # which method a call site reaches depends on types rulec does not compute
+        return "`on callsite` takes a package-level function (PKG.Func); use `on call` for methods"
+    return _func(pkg, f)
+
+
+# Join-point kinds, by their grammar alternative (gorule.tx).
+JOINPOINTS: dict[str, JoinPointSyntax] = {
+    "CallJoinPoint": JoinPointSyntax("call", "PKG.Func, PKG.Type.Method or PKG.(*Type).Method", True, _func, body=True),
+    "CallSiteJoinPoint": JoinPointSyntax("callsite", "PKG.Func", True, _site),
+    "HandlerJoinPoint": JoinPointSyntax("handler", "PKG.Type", False, lambda pkg, jp: FuncTarget(pkg, "ServeHTTP", recv=jp.type)),
+    "StructJoinPoint": JoinPointSyntax("struct", "PKG.Type", False, lambda pkg, jp: TypeTarget(pkg, jp.type), fields=True),
+}
+JOINPOINTS_BY_KEYWORD = {s.keyword: s for s in JOINPOINTS.values()}
+
+
+# What each join-point kind and advice word takes, for "needs X; got Y" errors.
 _ADVICE_OPERANDS = {
     "before": "a hook, PKG.Func",
     "after": "a hook, PKG.Func",
@@ -249,12 +315,11 @@ _ADVICE_LIST = "before, after, span, attributes, record error, at entry or add f
 _ROOT_WORD = {"arg": "parameter", "result": "result"}
 
 
-def _inconsistencies(rule: Rule, attributes: bool, error: bool) -> list[str]:
+def _inconsistencies(rule: Rule, syntax: JoinPointSyntax, attributes: bool, error: bool) -> list[str]:
     """What the rule's combination of join point and advice gets wrong."""
     out = []
     hooks = rule.before is not None or rule.after is not None
-    kind = rule.joinpoint.kind
-    if kind == "struct":
+    if syntax.fields:
         if hooks or rule.span or rule.entry:
             out.append("advises a struct type: it can only `add field`")
         if not rule.fields:
@@ -266,7 +331,7 @@ def _inconsistencies(rule: Rule, attributes: bool, error: bool) -> list[str]:
         out.append("mixes `span` with hooks; give each its own rule")
     if (attributes or error) and rule.span is None:
         out.append("has `attributes`/`record error` without a `span` to put them on")
-    if rule.entry is not None and kind != "call":
+    if rule.entry is not None and not syntax.body:
         out.append("has `at entry` code, which needs `on call` (code goes into the function's own body)")
     if not (hooks or rule.span or rule.entry):
         out.append("has no advice (`before`, `after`, `span` or `at entry`)")

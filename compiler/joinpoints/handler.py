@@ -1,0 +1,12 @@
+"""`on handler PKG.Type`: around the type's ServeHTTP method, with a value or
+a pointer receiver; otherwise what `on call` does."""
+
+from __future__ import annotations
+
+from compiler.joinpoints.base import register
+from compiler.joinpoints.call import Call
+
+
+@register
+class Handler(Call):
+    keyword = "handler"

@@ -1,0 +1,36 @@
+"""Finding a function or method among a package's Go files, cheaply.
+
+A byte search for the name comes before tree-sitter parses a file, and each
+parsed file is kept for the rest of the process.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+from compiler import gosource
+from ruledsl.model import FuncTarget
+
+
+@cache
+def parse_file(path: str, package_path: str) -> gosource.GoFile:
+    return gosource.parse(Path(path).read_bytes(), package_path)
+
+
+def find_function(directory: str, files: tuple[str, ...], package_path: str, target: FuncTarget) -> tuple[str, gosource.FuncDecl] | None:
+    """The file (basename) and declaration of `target` among `files`."""
+    needle = target.name.encode()
+    for name in sorted(files):
+        path = os.path.join(directory, name)
+        try:
+            raw = Path(path).read_bytes()
+        except OSError:
+            continue
+        if needle not in raw:  # cheap test before parsing
+            continue
+        decl = parse_file(path, package_path).find(target.recv, target.name)
+        if decl is not None and (target.pointer is None or target.recv is None or decl.recv_pointer == target.pointer):
+            return name, decl
+    return None
