@@ -38,8 +38,7 @@ def typecheck(plugins: list[Plugin], rule_paths: list[Path], cwd: str) -> list[D
     if not ids or go_env(["GOMOD"], cwd=cwd)["GOMOD"] in ("", os.devnull):
         return []  # no Go text of the rules' own, or no module here to compile it in
     try:
-        d = driver.Driver("build", ["./..."], rule_paths)
-        d.cwd = cwd
+        d = driver.Driver("build", ["./..."], rule_paths, cwd=cwd)
         prepared = d.prepare()
         argv, env = d.go_command(prepared)
     except RuleError as e:

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import click
 
 from compiler import config, packs
-from compiler.gocommand import driver
+from compiler.gocommand import driver, plan_cache
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import BUILTIN_RULES, parse_all
 from ruledsl.model import Rule
@@ -159,7 +159,7 @@ def _project_rules(config_path: Path | None) -> tuple[list[Path], list[packs.Res
     fetched), its config, or exit 2 naming the problem."""
     try:
         cfg = config.for_build(config_path, Path.cwd())
-        resolved = [packs.resolve(p, driver.cache_root()) for p in cfg.packs]
+        resolved = [packs.resolve(p, plan_cache.cache_root()) for p in cfg.packs]
     except (config.ConfigError, packs.PackError) as e:
         click.echo(f"rulec: {e}", err=True)
         sys.exit(2)

@@ -8,7 +8,7 @@ the same view), and which flags it must merge with its own.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # go build/test/run flags that take a value (go help build, go help testflag).
 VALUE_FLAGS = frozenset(
@@ -46,10 +46,13 @@ class GoArgs:
                 value = flag.split("=", 1)[1]
         return value
 
-    def without_mod_flag(self) -> None:
-        """Drop -mod: rulec sets it for its own go.mod copy (vendor builds)."""
-        self.flags = [f for f in self.flags if not f.startswith("-mod=")]
-        self.load_flags = [f for f in self.load_flags if not f.startswith("-mod=")]
+    def without_mod_flag(self) -> GoArgs:
+        """These arguments without -mod: rulec sets it for its own go.mod copy (vendor builds)."""
+        return replace(
+            self,
+            flags=[f for f in self.flags if not f.startswith("-mod=")],
+            load_flags=[f for f in self.load_flags if not f.startswith("-mod=")],
+        )
 
     def list_patterns(self) -> list[str]:
         """What `go list` must load: the packages, or `.` as the go command defaults to."""

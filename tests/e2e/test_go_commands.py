@@ -196,3 +196,14 @@ def test_race_detector_under_concurrent_load(module: Path, receiver: OtlpReceive
     spans = receiver.wait_for(lambda got: len(servers(got)) >= 400, timeout=30)
     assert len(servers(spans)) == 400
     assert {s.name for s in servers(spans)} == {"GET /load/{n}"}
+
+
+def test_a_standard_package_as_the_root_builds_its_tests_uninstrumented(module: Path) -> None:
+    # database/sql is advised, but its test binary has no package of the
+    # user's to link rulec's runtime: rulec leaves it as go builds it, and says so.
+    proc = rulec("test", "-count=1", "-run", "^TestQuery$", "database/sql", cwd=module)
+    assert proc.returncode == 0, proc.stderr
+    assert "ok  \tdatabase/sql" in proc.stdout
+    assert "relocation target" not in proc.stderr
+    assert "rulec: instrumented 0 packages" in proc.stderr
+    assert "rulec: note: database/sql: standard-library packages built as roots cannot link rulec's runtime" in proc.stderr
