@@ -125,6 +125,7 @@ def write_plan(
     marks: dict[str, tuple[str, str]] = {}  # standard package → (directory, digest): see gcflags.py
     bridge = _goroutine_context(build, hook_packages, summary)
     hook_deps = {hook: _dependencies(build, hook) for hook in hook_packages} if roots else {}
+    bindings = _bindings(res.advice)
     for link in links if hook_packages else []:
         summary.notes.append(f"exporter {link.rsplit('/', 1)[1]} linked: the application uses its library, or rulec.toml asks for it")
     if bridge:
@@ -148,7 +149,8 @@ def write_plan(
         test_only = not pkg.go_files
         atomic = not pkg.standard or "sync/atomic" in pkg.imports
         root = path in roots  # roots are planned only where the build links hooks
-        text = trampoline.generate(path, pkg.test_package if test_only else pkg.name, advice, blank, digest, bridge and root, atomic, root)
+        go_name = pkg.test_package if test_only else pkg.name
+        text = trampoline.generate(path, go_name, advice, blank, digest, bridge and root, atomic, root, bindings if root else ())
         name = GENERATED_TEST_FILE if test_only else GENERATED_FILE
         generated = _generated_path(plan_dir, path, name)
         Path(plan_dir, generated).write_text(text)
@@ -174,6 +176,13 @@ def write_plan(
     Path(plan_dir, MARKS_FILE).write_text(json.dumps(marks, indent=1, sort_keys=True))
     Path(plan_dir, "summary.json").write_text(summary.to_json())
     return summary
+
+
+def _bindings(advice: list[Advice]) -> tuple[tuple[str, str], ...]:
+    """(plugin, hook package) for every plugin whose advice calls a hook
+    package: the package's own switch (core.PackageSwitch) follows them."""
+    pairs = {(a.rule.plugin, h.ref.package) for a in advice for h in (a.before, a.after) if h is not None}
+    return tuple(sorted((plugin, pkg) for plugin, pkg in pairs if pkg != CORE_PACKAGE))
 
 
 def _write_hooks_test_file(pkg: Package, imports: list[str], plan_dir: str, final_dir: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ package's build-cache key: a changed rule rebuilds exactly its packages.
 from __future__ import annotations
 
 import hashlib
+import json
 
 from compiler import gosource
 from compiler.goroutine_context import ROOT_DECLS, ROOT_INIT
@@ -24,6 +25,8 @@ PANIC_HOOK = RUNTIME_MODULE + "/core.HookPanicked"
 # the exporters rulec links among them, has been initialized (core/init.go).
 START_HOOK = RUNTIME_MODULE + "/core.StartRuntime"
 SWITCH_HOOK = RUNTIME_MODULE + "/core.PluginSwitch"
+# Called from each root package's init: which plugins call which hook packages (core/switches.go).
+BIND_HOOK = RUNTIME_MODULE + "/core.BindHookPackages"
 VALUE_HOOK = RUNTIME_MODULE + "/core.ValuePanicked"
 _P = "__rulec_"
 _ATOMIC = _P + "atomic"
@@ -85,10 +88,12 @@ def generate(
     goroutine_context: bool = False,
     atomic: bool = True,
     start: bool = False,
+    bindings: tuple[tuple[str, str], ...] = (),
 ) -> str:
     """The generated file of one package; `start`, in a root package, starts
     the runtime at init and `goroutine_context` first hands it the runtime's
-    goroutine-context accessors.
+    goroutine-context accessors; `bindings`, (plugin, hook package) pairs,
+    tell it first which plugin's switch each hook package follows.
     `atomic`: whether the file may import sync/atomic (for plugin switches):
     a standard-library package's may import only what the package imports,
     as the go command never sees it (compiler/gocommand/gcflags.py)."""
@@ -113,7 +118,11 @@ def generate(
         lines.append(ROOT_DECLS.rstrip("\n"))
     if start:
         lines += ["", f"//go:linkname {_P}start {START_HOOK}", f"func {_P}start()", ""]
-        lines += ["func init() {", *([f"\t{ROOT_INIT}"] if goroutine_context else []), f"\t{_P}start()", "}"]
+        bind = []
+        if bindings:
+            lines += [f"//go:linkname {_P}bind {BIND_HOOK}", f"func {_P}bind(pairs ...string)", ""]
+            bind = [f"\t{_P}bind({', '.join(json.dumps(x) for pair in bindings for x in pair)})"]
+        lines += ["func init() {", *([f"\t{ROOT_INIT}"] if goroutine_context else []), *bind, f"\t{_P}start()", "}"]
     if not advice:
         return "\n".join(lines) + "\n"
     lines += ["", f"//go:linkname {_P}hookPanicked {PANIC_HOOK}", f"func {_P}hookPanicked(hook string, v interface{{}})"]

@@ -1,7 +1,9 @@
 package core
 
 import (
+	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -10,10 +12,27 @@ import (
 // package initialisers, which may run before this package's init, so the
 // registry uses zero-value globals only.
 var switches struct {
-	mu       sync.Mutex
-	byName   map[string]*atomic.Bool
-	disabled map[string]bool
-	allOff   bool // OTEL_SDK_DISABLED: no plugin ever runs
+	mu        sync.Mutex
+	byName    map[string]*atomic.Bool
+	byPackage map[string]*packageSwitch
+	disabled  map[string]bool
+	allOff    bool // OTEL_SDK_DISABLED: no plugin ever runs
+}
+
+// packageSwitch is a hook package's switch: on while any plugin whose rules
+// call the package's hooks is on (or while the compiler has named none, as
+// in the package's own unit tests).
+type packageSwitch struct {
+	on      atomic.Bool
+	plugins []string
+}
+
+func (p *packageSwitch) refresh() {
+	on := len(p.plugins) == 0
+	for _, name := range p.plugins {
+		on = on || !switches.disabled[name]
+	}
+	p.on.Store(on && !switches.allOff)
 }
 
 // PluginSwitch returns the live switch of the named plugin, the same one for
@@ -33,6 +52,62 @@ func PluginSwitch(plugin string) *atomic.Bool {
 		switches.byName[plugin] = sw
 	}
 	return sw
+}
+
+// PackageSwitch returns the live switch of the hook package it is called
+// from (in a package-level var), for work a hook sets up to run later,
+// outside any generated wrapper: a go-redis hook added to a client, a gRPC
+// stats handler. A hook package never names its plugin: the plugin lives in
+// the .gorule file, and the compiler tells the runtime which plugins call
+// which hook packages (BindHookPackages).
+func PackageSwitch() *atomic.Bool {
+	pc, _, _, _ := runtime.Caller(1)
+	return packageSwitchOf(packageOf(runtime.FuncForPC(pc).Name()))
+}
+
+// packageOf is the import path in a function's symbol name
+// ("rulec.dev/runtime/plugins/goredis.init" → "rulec.dev/runtime/plugins/goredis").
+func packageOf(symbol string) string {
+	slash := strings.LastIndexByte(symbol, '/') + 1
+	if dot := strings.IndexByte(symbol[slash:], '.'); dot >= 0 {
+		return symbol[:slash+dot]
+	}
+	return symbol
+}
+
+func packageSwitchOf(pkg string) *atomic.Bool {
+	switches.mu.Lock()
+	defer switches.mu.Unlock()
+	return &packageSwitchLocked(pkg).on
+}
+
+func packageSwitchLocked(pkg string) *packageSwitch {
+	sw := switches.byPackage[pkg]
+	if sw == nil {
+		if switches.byPackage == nil {
+			switches.byPackage = map[string]*packageSwitch{}
+		}
+		sw = new(packageSwitch)
+		sw.refresh()
+		switches.byPackage[pkg] = sw
+	}
+	return sw
+}
+
+// BindHookPackages records which plugins call which hook packages, as
+// (plugin, package) pairs, flattened. Each root package's generated init
+// calls it, before the runtime starts. It is an ABI contract with the rulec
+// compiler.
+func BindHookPackages(pairs ...string) {
+	switches.mu.Lock()
+	defer switches.mu.Unlock()
+	for i := 0; i+1 < len(pairs); i += 2 {
+		sw := packageSwitchLocked(pairs[i+1])
+		if !contains(sw.plugins, pairs[i]) {
+			sw.plugins = append(sw.plugins, pairs[i])
+		}
+		sw.refresh()
+	}
 }
 
 // setDisabledPlugins turns off exactly the named plugins and turns every
@@ -55,6 +130,9 @@ func setDisabledPlugins(names []string) (off, on []string) {
 			}
 		}
 	}
+	for _, sw := range switches.byPackage {
+		sw.refresh()
+	}
 	sort.Strings(off)
 	sort.Strings(on)
 	return off, on
@@ -68,5 +146,8 @@ func switchAllOff() {
 	switches.allOff = true
 	for _, sw := range switches.byName {
 		sw.Store(false)
+	}
+	for _, sw := range switches.byPackage {
+		sw.refresh()
 	}
 }

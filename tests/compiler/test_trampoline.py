@@ -124,3 +124,14 @@ def test_hook_panic_is_contained_and_user_panic_passes_through(tmp_path: Path) -
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["charged 26 <nil>, hook panics 0", "recovered negative amount"]
     assert "plugins disabled: shop" in proc.stderr
+
+
+def test_a_root_binds_each_hook_package_to_the_plugins_that_call_it() -> None:
+    pairs = (("goredis", "rulec.dev/runtime/plugins/goredis"), ("nethttp", "rulec.dev/runtime/plugins/nethttp"))
+    text = trampoline.generate("example.com/app", "main", [], ["rulec.dev/runtime/plugins/goredis"], "d", start=True, bindings=pairs)
+    init = text[text.index("func init() {") :]
+    # Bound first, then started: the switches hold before any hook can run.
+    assert init.index("__rulec_bind(") < init.index("__rulec_start()")
+    assert '__rulec_bind("goredis", "rulec.dev/runtime/plugins/goredis", "nethttp", "rulec.dev/runtime/plugins/nethttp")' in init
+    assert f"//go:linkname __rulec_bind {trampoline.BIND_HOOK}" in text
+    assert "__rulec_bind" not in trampoline.generate("example.com/app", "main", [], [], "d", start=True)

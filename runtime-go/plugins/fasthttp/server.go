@@ -26,7 +26,7 @@ import (
 )
 
 var (
-	pluginSwitch = core.PluginSwitch("fasthttp")
+	pluginSwitch = core.PackageSwitch()
 	wrapped      core.SideTable[fasthttp.Server, bool]
 )
 

@@ -59,7 +59,7 @@ func (t tracing) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proce
 }
 
 // The hook outlives any one call: it obeys the plugin's live switch itself.
-var pluginSwitch = core.PluginSwitch("goredis")
+var pluginSwitch = core.PackageSwitch()
 
 func opContext(ctx context.Context, op *core.DBOp) context.Context {
 	if c := op.Context(); c != nil {

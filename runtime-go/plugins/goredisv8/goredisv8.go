@@ -27,7 +27,7 @@ func NewClientAfter(c *redis.Client) {
 }
 
 // The hook outlives any one call: it obeys the plugin's live switch itself.
-var pluginSwitch = core.PluginSwitch("goredisv8")
+var pluginSwitch = core.PackageSwitch()
 
 type opKey struct{}
 

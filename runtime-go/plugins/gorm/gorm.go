@@ -18,7 +18,7 @@ import (
 	"rulec.dev/runtime/core"
 )
 
-var pluginSwitch = core.PluginSwitch("gorm")
+var pluginSwitch = core.PackageSwitch()
 
 const opKey = "rulec:span"
 

@@ -22,7 +22,7 @@ import (
 var (
 	serverDuration = core.NewMillisecondDuration("rpc.server.duration", "Duration of gRPC calls served.")
 	clientDuration = core.NewMillisecondDuration("rpc.client.duration", "Duration of gRPC calls made.")
-	pluginSwitch   = core.PluginSwitch("grpc")
+	pluginSwitch   = core.PackageSwitch()
 )
 
 // rpcState follows one RPC from TagRPC to its End.

@@ -10,9 +10,8 @@ import (
 // Whether rulec traces a request, for other plugins that would otherwise
 // trace it a second time (otelhttp's handler and transport).
 
-// pluginSwitch is the live switch of this package's plugin, named as in
-// rules/net_http.gorule.
-var pluginSwitch = core.PluginSwitch("nethttp")
+// pluginSwitch is on while a plugin whose rules call this package is on.
+var pluginSwitch = core.PackageSwitch()
 
 // Serving reports whether r is being served under rulec's SERVER span.
 func Serving(r *http.Request) bool {

@@ -16,7 +16,7 @@ import (
 	"rulec.dev/runtime/core"
 )
 
-var pluginSwitch = core.PluginSwitch("pgx")
+var pluginSwitch = core.PackageSwitch()
 
 // ParseConfigAfter is the after hook of pgx.ParseConfig, which pgx.Connect
 // and pgxpool.ParseConfig go through. A tracer the application sets
