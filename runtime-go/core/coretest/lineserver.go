@@ -145,3 +145,50 @@ func readRESPLen(r *bufio.Reader, prefix byte) (int, error) {
 	}
 	return n, nil
 }
+
+// RedisKV is a reply function for ServeRedis: a key-value store answering
+// SET, GET, INCR, EXISTS, DEL, SELECT and PING as Redis does (INCR of a
+// value that is not a number fails), and any other command (HELLO among
+// them, so clients fall back to RESP2) as unknown.
+func RedisKV() func(cmd []string) string {
+	var mu sync.Mutex
+	kv := map[string]string{}
+	return func(cmd []string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case cmd[0] == "PING":
+			return RESPStatus("PONG")
+		case cmd[0] == "SELECT" && len(cmd) == 2:
+			return RESPStatus("OK")
+		case cmd[0] == "SET" && len(cmd) >= 3:
+			kv[cmd[1]] = cmd[2]
+			return RESPStatus("OK")
+		case cmd[0] == "GET" && len(cmd) == 2:
+			v, ok := kv[cmd[1]]
+			if !ok {
+				return RESPNil()
+			}
+			return RESPBulk(v)
+		case cmd[0] == "INCR" && len(cmd) == 2:
+			n, err := strconv.ParseInt(kv[cmd[1]], 10, 64)
+			if _, ok := kv[cmd[1]]; ok && err != nil {
+				return RESPError("ERR value is not an integer or out of range")
+			}
+			kv[cmd[1]] = strconv.FormatInt(n+1, 10)
+			return RESPInt(n + 1)
+		case (cmd[0] == "EXISTS" || cmd[0] == "DEL") && len(cmd) >= 2:
+			var n int64
+			for _, k := range cmd[1:] {
+				if _, ok := kv[k]; ok {
+					n++
+					if cmd[0] == "DEL" {
+						delete(kv, k)
+					}
+				}
+			}
+			return RESPInt(n)
+		}
+		return RESPUnknown(strings.ToLower(cmd[0]))
+	}
+}
