@@ -138,6 +138,44 @@ func TestCommandsAndPipelinesAreClientSpans(t *testing.T) {
 	}
 }
 
+// A pipeline fails when any of its commands does (other than a miss),
+// not only its first.
+func TestPipelineWithAFailedCommandIsAnError(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	c := newClient(t, &redis.Options{Addr: coretest.ServeRedis(t, coretest.RedisKV())})
+	ctx := context.Background()
+
+	_, err := c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Get(ctx, "no-such-key")
+		p.Set(ctx, "name", "ann", 0)
+		p.Incr(ctx, "name")
+		return nil
+	})
+	if err == nil {
+		t.Fatal("the pipeline did not fail")
+	}
+	_, err = c.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.Get(ctx, "no-such-key")
+		p.Exists(ctx, "name")
+		return nil
+	})
+	if !errors.Is(err, redis.Nil) {
+		t.Fatalf("a pipeline of a miss: %v", err)
+	}
+
+	pipes := coretest.SpansNamed(rec.Ended(), "PIPELINE")
+	if len(pipes) != 2 {
+		t.Fatalf("%d pipeline spans", len(pipes))
+	}
+	coretest.CheckAttrs(t, "PIPELINE", coretest.Attrs(pipes[0]), map[string]any{"db.query.text": "GET SET INCR"})
+	if pipes[0].Status().Code != codes.Error {
+		t.Errorf("failed pipeline status %v", pipes[0].Status())
+	}
+	if pipes[1].Status().Code != codes.Unset {
+		t.Errorf("pipeline with a miss status %v", pipes[1].Status())
+	}
+}
+
 func TestConnectionFailureIsAnError(t *testing.T) {
 	rec := coretest.NewRecorder(t)
 	addr := coretest.ClosedAddr(t)
