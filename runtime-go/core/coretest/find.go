@@ -122,3 +122,14 @@ func Histogram(t testing.TB, reader sdkmetric.Reader, name string) (points []met
 	t.Fatalf("no metric %s", name)
 	return nil, ""
 }
+
+// SpansOfKind is the spans of the given kind, in the order given.
+func SpansOfKind(spans []sdktrace.ReadOnlySpan, kind trace.SpanKind) []sdktrace.ReadOnlySpan {
+	var out []sdktrace.ReadOnlySpan
+	for _, s := range spans {
+		if s.SpanKind() == kind {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -192,3 +192,18 @@ func RedisKV() func(cmd []string) string {
 		return RESPUnknown(strings.ToLower(cmd[0]))
 	}
 }
+
+// HostPort splits a server's "host:port" into the server.address and
+// server.port values a client span should carry.
+func HostPort(t testing.TB, addr string) (string, int64) {
+	t.Helper()
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return host, int64(p)
+}
