@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"net"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/codes"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 	grpcgo "google.golang.org/grpc"
@@ -199,6 +202,59 @@ func TestRPCsAreLinkedSpansWithStatusAndMetrics(t *testing.T) {
 	}
 	if checks[0] != 1 || checks[int64(grpccodes.NotFound)] != 1 {
 		t.Errorf("client Check series by code %v", checks)
+	}
+	// The cancelled stream is counted too, though its context is done.
+	waitHistogram(t, reader, "rpc.client.duration", 4)
+	// A server records its call after ending its span, when the call's
+	// context is already cancelled: wait for all four.
+	points = waitHistogram(t, reader, "rpc.server.duration", 4)
+	var served uint64
+	for _, p := range points {
+		a := coretest.SetAttrs(p.Attributes)
+		if a["rpc.method"] == "Check" {
+			served += p.Count
+		}
+		if a["rpc.method"] == "Do" && a["error.type"] != "Internal" {
+			t.Errorf("server series of the broken call %v", a)
+		}
+	}
+	if served != 2 {
+		t.Errorf("rpc.server.duration counted %d Check calls, want 2", served)
+	}
+}
+
+// waitHistogram polls reader until the histogram called name (in ms) has
+// counted n records.
+func waitHistogram(t *testing.T, reader sdkmetric.Reader, name string, n uint64) []metricdata.HistogramDataPoint[float64] {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var rm metricdata.ResourceMetrics
+		if err := reader.Collect(context.Background(), &rm); err != nil {
+			t.Fatal(err)
+		}
+		for _, sm := range rm.ScopeMetrics {
+			for _, m := range sm.Metrics {
+				h, ok := m.Data.(metricdata.Histogram[float64])
+				if m.Name != name || !ok {
+					continue
+				}
+				var count uint64
+				for _, p := range h.DataPoints {
+					count += p.Count
+				}
+				if m.Unit != "ms" {
+					t.Errorf("%s unit %q, want ms", name, m.Unit)
+				}
+				if count >= n {
+					return h.DataPoints
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never counted %d records", name, n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
