@@ -344,6 +344,9 @@ func TestServerAddressFromTarget(t *testing.T) {
 		{"dns://8.8.8.8/api.example:443", "[server.address:api.example server.port:443]"},
 		{"passthrough:///[::1]:9000", "[server.address:::1 server.port:9000]"},
 		{"api.example", "[server.address:api.example]"},
+		// A Unix socket's address is its path, not the path's last element.
+		{"unix:///tmp/grpc.sock", "[server.address:/tmp/grpc.sock]"},
+		{"unix:run/grpc.sock", "[server.address:run/grpc.sock]"},
 	} {
 		h := newClientHandler(c.target)
 		var got []string

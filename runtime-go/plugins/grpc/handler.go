@@ -124,6 +124,11 @@ type clientHandler struct {
 }
 
 func newClientHandler(target string) clientHandler {
+	// "unix:path" and "unix:///abs/path": the socket's path is its address.
+	if path, ok := strings.CutPrefix(target, "unix:"); ok {
+		path = strings.TrimPrefix(path, "//")
+		return clientHandler{peer: []attribute.KeyValue{attribute.String("server.address", path)}}
+	}
 	// "dns:///host:port", "passthrough:///host:port", "host:port"...
 	if i := strings.LastIndex(target, "/"); i >= 0 {
 		target = target[i+1:]
