@@ -441,3 +441,21 @@ func TestSuppressedAndDisabledMakeNoSpans(t *testing.T) {
 		t.Errorf("last driver call %q, in an operation: %v", last.Query, core.InDBOp(last.Ctx))
 	}
 }
+
+// A query made with no context (db.QueryRow) joins the goroutine's span.
+func TestNoContextJoinsTheGoroutine(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	coretest.UseGoroutineContext(t)
+	_, db := newShop(t, shop)
+	_, request := core.Start(context.Background(), "GET /work", trace.SpanKindServer)
+	prev := core.Attach(request)
+	err := query(context.Background(), db, "SELECT name FROM users WHERE id = $1", 1)
+	core.Detach(prev)
+	must(t, err)
+	request.End()
+
+	s := coretest.FindSpan(t, rec.Ended(), "SELECT users", trace.SpanKindClient)
+	if s.Parent().SpanID() != request.SpanContext().SpanID() {
+		t.Errorf("parent %v, want the goroutine's span", s.Parent().SpanID())
+	}
+}
