@@ -31,10 +31,8 @@ const (
 )
 
 // brokenService fails every call with Internal: a server-side failure.
-// Export stands for an OTLP collector, whose calls are not traced; it
-// reports whether the server's handler saw an RPC state in its context.
-func brokenService(sawState chan<- bool) *grpcgo.ServiceDesc {
-	fail := func(_ any, ctx context.Context, dec func(any) error, _ grpcgo.UnaryServerInterceptor) (any, error) {
+func brokenService() *grpcgo.ServiceDesc {
+	fail := func(any, context.Context, func(any) error, grpcgo.UnaryServerInterceptor) (any, error) {
 		return nil, status.Error(grpccodes.Internal, "disk on fire")
 	}
 	return &grpcgo.ServiceDesc{
@@ -44,11 +42,13 @@ func brokenService(sawState chan<- bool) *grpcgo.ServiceDesc {
 	}
 }
 
+// exportService stands for an OTLP collector, whose calls are not traced:
+// it reports whether its handler saw an RPC state in its context.
 func exportService(sawState chan<- bool) *grpcgo.ServiceDesc {
 	return &grpcgo.ServiceDesc{
 		ServiceName: "opentelemetry.proto.collector.trace.v1.TraceService",
 		HandlerType: (*any)(nil),
-		Methods: []grpcgo.MethodDesc{{MethodName: "Export", Handler: func(_ any, ctx context.Context, dec func(any) error, _ grpcgo.UnaryServerInterceptor) (any, error) {
+		Methods: []grpcgo.MethodDesc{{MethodName: "Export", Handler: func(_ any, ctx context.Context, _ func(any) error, _ grpcgo.UnaryServerInterceptor) (any, error) {
 			sawState <- stateFrom(ctx) != nil
 			return &healthpb.HealthCheckResponse{}, nil
 		}}},
@@ -67,7 +67,7 @@ func startServer(t *testing.T) (addr string, sawState chan bool) {
 	hs.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
 	healthpb.RegisterHealthServer(srv, hs)
 	sawState = make(chan bool, 1)
-	srv.RegisterService(brokenService(sawState), struct{}{})
+	srv.RegisterService(brokenService(), struct{}{})
 	srv.RegisterService(exportService(sawState), struct{}{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
