@@ -53,7 +53,7 @@ func (t tracing) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proce
 		}
 		op := core.StartDB(ctx, t.server.Pipeline(names))
 		err := next(opContext(ctx, op), cmds)
-		op.End(failure(err))
+		op.End(pipelineFailure(err, cmds))
 		return err
 	}
 }
@@ -66,6 +66,21 @@ func opContext(ctx context.Context, op *core.DBOp) context.Context {
 		return c
 	}
 	return ctx
+}
+
+// pipelineFailure is a pipeline's failure: its own error, else that of the
+// first command that failed (go-redis returns only the first command's
+// error down the hook chain, so a later command's failure is not in err).
+func pipelineFailure(err error, cmds []redis.Cmder) error {
+	if err = failure(err); err != nil {
+		return err
+	}
+	for _, c := range cmds {
+		if err = failure(c.Err()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // failure is err as the span sees it: redis.Nil, a missing key, is an

@@ -78,7 +78,10 @@ func handle(ctx context.Context, s stats.RPCStats, duration *core.Duration) {
 		metric = append(metric, errType)
 	}
 	st.span.End()
-	duration.Record(ctx, st.start, metric...)
+	// By now the call's context is done (a server's always, a client's when
+	// its caller cancelled), and the metric SDK the runtime requires (v0.39)
+	// drops what is recorded under a done context.
+	duration.Record(context.WithoutCancel(ctx), st.start, metric...)
 }
 
 // failed follows the gRPC conventions: any non-OK status fails a client
@@ -121,6 +124,11 @@ type clientHandler struct {
 }
 
 func newClientHandler(target string) clientHandler {
+	// "unix:path" and "unix:///abs/path": the socket's path is its address.
+	if path, ok := strings.CutPrefix(target, "unix:"); ok {
+		path = strings.TrimPrefix(path, "//")
+		return clientHandler{peer: []attribute.KeyValue{attribute.String("server.address", path)}}
+	}
 	// "dns:///host:port", "passthrough:///host:port", "host:port"...
 	if i := strings.LastIndex(target, "/"); i >= 0 {
 		target = target[i+1:]
