@@ -56,7 +56,10 @@ func NewMillisecondDuration(name, description string) *Duration {
 
 // Record adds one operation that began at start. attrs must be bounded
 // (methods, route templates, status codes, peers): never ids, raw paths or
-// query strings. ctx is the operation's, for exemplars.
+// query strings. ctx is the operation's, for exemplars; it is often done by
+// the time the operation ends (a server's call, a cancelled client call),
+// and the metric SDK the runtime requires (v0.39) drops what is recorded
+// under a done context, so its cancellation is set aside.
 func (d *Duration) Record(ctx context.Context, start time.Time, attrs ...attribute.KeyValue) {
 	s := current.Load()
 	if s == nil {
@@ -66,7 +69,7 @@ func (d *Duration) Record(ctx context.Context, start time.Time, attrs ...attribu
 	if inst == nil || inst.owner != s {
 		inst = d.instrument(s)
 	}
-	inst.hist.Record(ctx, time.Since(start).Seconds()*d.scale, metric.WithAttributes(attrs...))
+	inst.hist.Record(context.WithoutCancel(ctx), time.Since(start).Seconds()*d.scale, metric.WithAttributes(attrs...))
 }
 
 func (d *Duration) instrument(s *state) *durationInstrument {

@@ -78,10 +78,7 @@ func handle(ctx context.Context, s stats.RPCStats, duration *core.Duration) {
 		metric = append(metric, errType)
 	}
 	st.span.End()
-	// By now the call's context is done (a server's always, a client's when
-	// its caller cancelled), and the metric SDK the runtime requires (v0.39)
-	// drops what is recorded under a done context.
-	duration.Record(context.WithoutCancel(ctx), st.start, metric...)
+	duration.Record(ctx, st.start, metric...)
 }
 
 // failed follows the gRPC conventions: any non-OK status fails a client
