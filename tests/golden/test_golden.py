@@ -88,8 +88,8 @@ def _cases(check: str) -> list:
 COMPILING_CASES = [c for c in GOLDEN_CASES if "compile" not in XFAIL[c]]
 # `file:line:col: error[code]: message`, as ruledsl/diagnostics.py prints one.
 DIAGNOSTIC = re.compile(r"^\S+:\d+:\d+: error\[[a-z-]+\]: \S.*$")
-# A directive that puts positions back in the case's own file: `/*line F:L:C*/`.
-RESTORE = re.compile(rb"/\*line ([^*]+?):(\d+):(\d+)\*/")
+# A position directive inside a line: `/*line FILE:LINE:COL*/`.
+LINE_DIRECTIVE = re.compile(rb"/\*line ([^*]+?):(\d+):(\d+)\*/")
 
 
 @dataclass
@@ -196,13 +196,9 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("golden").resolve()
 
 
-@pytest.fixture(scope="session")
-def outcomes(work: Path, go_version: str) -> dict[str, Outcome]:
-    """Each case's outcome, made once when a test first asks for it."""
-    return _LazyOutcomes(work, go_version)
-
-
 class _LazyOutcomes(dict):
+    """Outcomes by case, each run when first asked for: `-k` one case plans that case alone."""
+
     def __init__(self, work: Path, go_version: str) -> None:
         super().__init__()
         self.work, self.go_version = work, go_version
@@ -210,6 +206,12 @@ class _LazyOutcomes(dict):
     def __missing__(self, case: str) -> Outcome:
         self[case] = run_case(case, self.work, self.go_version)
         return self[case]
+
+
+@pytest.fixture(scope="session")
+def outcomes(work: Path, go_version: str) -> dict[str, Outcome]:
+    """Each case's outcome, made once when a test first asks for it."""
+    return _LazyOutcomes(work, go_version)
 
 
 # --- checks ------------------------------------------------------------------
@@ -232,7 +234,7 @@ def _changed_line(n: int, before: bytes, after: bytes, display: str) -> None:
     """A line the rewrite changed: each `/*line*/` back into this file names
     this line, the original text follows it from the column it names, and
     the last directive on the line is one of these (so the next line counts on)."""
-    directives = list(re.finditer(rb"/\*line ([^*]+?):(\d+):(\d+)\*/", after))
+    directives = list(LINE_DIRECTIVE.finditer(after))
     assert directives, f"line {n} changed with no /*line*/ directive: {before!r} -> {after!r}"
     assert directives[-1].group(1).decode() == display, f"line {n} ends in another file's positions: {after!r}"
     for m in directives:
