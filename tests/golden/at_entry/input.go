@@ -1,0 +1,10 @@
+package limits
+
+var Calls int
+
+func Clamp(n, max int) int {
+	if n > max {
+		return max
+	}
+	return n
+}

@@ -1,0 +1,8 @@
+package limits
+
+func Clamp(n, max int) int {
+	if n > max {
+		return max
+	}
+	return n
+}

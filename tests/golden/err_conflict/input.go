@@ -1,0 +1,3 @@
+package shop
+
+func Lookup(name string) string { return name }

@@ -1,0 +1,3 @@
+package shop
+
+func Refund(id string, cents int64) error { return nil }
