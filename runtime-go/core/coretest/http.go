@@ -49,14 +49,7 @@ func HookedServer(h http.Handler, before func(*http.ResponseWriter, **http.Reque
 // returns the response's status and body; the test fails if it cannot.
 func Get(t testing.TB, url string, header ...string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest("GET", url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := get(url, header)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +59,29 @@ func Get(t testing.TB, url string, header ...string) (int, string) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, string(body)
+}
+
+// GetFails sends a GET the server cannot answer (its handler panics); the
+// test fails if a response comes.
+func GetFails(t testing.TB, url string) {
+	t.Helper()
+	if resp, err := get(url, nil); err == nil {
+		resp.Body.Close()
+		t.Fatalf("GET %s: status %d, want no response", url, resp.StatusCode)
+	}
+}
+
+// get sends each request on a connection of its own: net/http would send a
+// GET again that fails on a reused one, and serve it twice.
+func get(url string, header []string) (*http.Response, error) {
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		return nil, err
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	return (&http.Client{Transport: &http.Transport{DisableKeepAlives: true}}).Do(req)
 }
 
 // ExceptionMessages is the exception.message of each exception event on s,
