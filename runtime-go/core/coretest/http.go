@@ -2,7 +2,9 @@ package coretest
 
 import (
 	"io"
+	"log"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -43,6 +45,17 @@ func HookedServer(h http.Handler, before func(*http.ResponseWriter, **http.Reque
 		}()
 		h.ServeHTTP(w, r)
 	})
+}
+
+// Serve runs h on a loopback server for the rest of the test and returns
+// its base URL. The server logs nothing (a handler's panic, say).
+func Serve(t testing.TB, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // Get sends a GET with the given header lines ("Name", "value", ...) and

@@ -2,8 +2,6 @@ package chi
 
 import (
 	"fmt"
-	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -38,12 +36,7 @@ func newRouter() *chi.Mux {
 // serve runs h on a loopback server under the nethttp plugin's server
 // hooks, which make the span the chi hooks name; it returns the base URL.
 func serve(t *testing.T, h http.Handler) string {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(coretest.HookedServer(h, nethttp.ServerBefore, nethttp.ServerAfter))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handler panic's report
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return coretest.Serve(t, coretest.HookedServer(h, nethttp.ServerBefore, nethttp.ServerAfter))
 }
 
 func TestMatchedRouteNamesServerSpanAndMetric(t *testing.T) {
