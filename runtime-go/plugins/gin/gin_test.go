@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -108,6 +109,34 @@ func TestHandlerErrorIsRecordedOnTheSpan(t *testing.T) {
 		t.Errorf("exceptions %s", got)
 	}
 	coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.response.status_code": int64(500), "error.type": "500"})
+}
+
+func TestClientErrorDoesNotFailTheSpan(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	e := gin.New()
+	e.POST("/users", func(c *gin.Context) {
+		var body struct {
+			Name string `json:"name" binding:"required"`
+		}
+		_ = c.Bind(&body) // a 400 with the binding error attached
+	})
+	url := serve(t, e)
+
+	resp, err := http.Post(url+"/users", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
+	// As for any server span, a 4xx is the client's error, not the
+	// server's: the error is on record, the span has not failed.
+	if s.Name() != "POST /users" || s.Status().Code != codes.Unset || len(coretest.ExceptionMessages(s)) != 1 {
+		t.Errorf("span %q status %v exceptions %v", s.Name(), s.Status(), coretest.ExceptionMessages(s))
+	}
+	coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.response.status_code": int64(400), "error.type": nil})
 }
 
 func TestUnmatchedRequestHasNoRoute(t *testing.T) {
