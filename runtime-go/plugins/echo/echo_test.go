@@ -114,6 +114,50 @@ func TestReturnedErrorsAreRecordedOnTheSpan(t *testing.T) {
 	coretest.CheckAttrs(t, forbidden.Name(), coretest.Attrs(forbidden), map[string]any{"http.response.status_code": int64(403), "error.type": nil})
 }
 
+func TestUnknownPathsHaveNoRoute(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	reader := coretest.NewMetricReader(t)
+	e := newEcho()
+	e.GET("/users/:id", func(c echo.Context) error { return nil })
+	url := serve(t, e)
+
+	// Echo's router leaves the request's own path on the Context when it
+	// finds nothing: as a route, each would be a metric series of its own.
+	paths := []string{"/nowhere/1", "/nowhere/2", "/users"}
+	for _, p := range paths {
+		if code, _ := coretest.Get(t, url+p); code != 404 {
+			t.Fatalf("GET %s: status %d", p, code)
+		}
+	}
+	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == len(paths) })
+	for _, s := range spans {
+		// A 404 is the client's error: the span has not failed.
+		if s.Name() != "GET" || s.Status().Code != codes.Unset {
+			t.Errorf("span %q status %v", s.Name(), s.Status())
+		}
+		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": nil, "http.response.status_code": int64(404), "error.type": nil})
+	}
+	points, _ := coretest.Histogram(t, reader, "http.server.request.duration")
+	if len(points) != 1 || points[0].Count != uint64(len(paths)) {
+		t.Errorf("%d duration series, want one for every 404", len(points))
+	}
+}
+
+func TestNotFoundRouteOfTheApplicationIsARoute(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	e := newEcho()
+	e.RouteNotFound("/api/*", func(c echo.Context) error { return c.NoContent(404) })
+	url := serve(t, e)
+
+	if code, _ := coretest.Get(t, url+"/api/nowhere"); code != 404 {
+		t.Fatalf("status %d", code)
+	}
+	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
+	if s.Name() != "GET /api/*" {
+		t.Errorf("span %q", s.Name())
+	}
+}
+
 func TestHooksAreNoOpsOutsideAServerSpan(t *testing.T) {
 	rec := coretest.NewRecorder(t)
 	e := newEcho()
