@@ -15,17 +15,31 @@ import (
 	fhooks "rulec.dev/runtime/plugins/fasthttp"
 )
 
-// hooked wraps the first handler of a route as (*App).next, rewritten,
-// runs it: next matches the route, calls its first handler and returns
-// (true, the handler's error), with the hooks around the whole call. Every
-// handler fiber runs on a route match goes through next, the middlewares'
-// c.Next() falling through to the following routes too.
+// The hooks are on (*App).next, which matches the next route of a request
+// and calls the route's first handler. Fiber calls it from its request
+// handler, for the first route, and from c.Next() once a route's handlers
+// are done, for the following ones. The helpers below play both calls in
+// apps whose first route is a middleware.
+
+// hooked wraps the first route's handler as the request handler's next,
+// rewritten, runs it once the route matched: the hooks around the call,
+// which returns (true, the handler's error).
 func hooked(h fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) (err error) {
 		st := NextBefore(c)
 		defer func() { NextAfter(st, true, err) }()
 		return h(c)
 	}
+}
+
+// next plays a middleware's c.Next(), which calls next, rewritten, for the
+// routes after its own. Whether next matched one shows in c.Route(): it is
+// the route next matched, or still the middleware's.
+func next(c *fiber.Ctx) (err error) {
+	st := NextBefore(c)
+	own := c.Route()
+	defer func() { NextAfter(st, c.Route() != own, err) }()
+	return c.Next()
 }
 
 // serve runs app on a loopback port for the rest of the test, its fasthttp
@@ -50,7 +64,7 @@ func serve(t *testing.T, app *fiber.App) string {
 func newApp() *fiber.App {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	// A middleware, matched first, as most applications have.
-	app.Use(hooked(func(c *fiber.Ctx) error { return c.Next() }))
+	app.Use(hooked(next))
 	return app
 }
 
@@ -58,8 +72,8 @@ func TestMatchedRouteNamesServerSpanAndMetric(t *testing.T) {
 	rec := coretest.NewRecorder(t)
 	reader := coretest.NewMetricReader(t)
 	app := newApp()
-	app.Get("/users/:id", hooked(func(c *fiber.Ctx) error { return c.SendString(c.Params("id")) }))
-	app.Group("/admin").Get("/items/:item", hooked(func(c *fiber.Ctx) error { return c.SendString("ok") }))
+	app.Get("/users/:id", func(c *fiber.Ctx) error { return c.SendString(c.Params("id")) })
+	app.Group("/admin").Get("/items/:item", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	url := serve(t, app)
 
 	for _, p := range []string{"/users/1", "/users/2", "/admin/items/9"} {
@@ -91,8 +105,8 @@ func TestMatchedRouteNamesServerSpanAndMetric(t *testing.T) {
 func TestFailingRoutesKeepTheirName(t *testing.T) {
 	rec := coretest.NewRecorder(t)
 	app := newApp()
-	app.Get("/boom", hooked(func(c *fiber.Ctx) error { return c.SendStatus(500) }))
-	app.Get("/err/:id", hooked(func(c *fiber.Ctx) error { return errors.New("broken") })) // fiber's error handler: a 500
+	app.Get("/boom", func(c *fiber.Ctx) error { return c.SendStatus(500) })
+	app.Get("/err/:id", func(c *fiber.Ctx) error { return errors.New("broken") }) // fiber's error handler: a 500
 	url := serve(t, app)
 
 	for _, p := range []string{"/boom", "/err/1"} {
@@ -108,6 +122,23 @@ func TestFailingRoutesKeepTheirName(t *testing.T) {
 		}
 		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.response.status_code": int64(500), "error.type": "500"})
 	}
+}
+
+func TestUnmatchedRequestHasNoRoute(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	app := newApp()
+	app.Get("/users/:id", func(c *fiber.Ctx) error { return nil })
+	url := serve(t, app)
+
+	if code, _ := coretest.Get(t, url+"/nowhere"); code != 404 {
+		t.Fatalf("status %d", code)
+	}
+	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
+	// The middleware matched, and ran; no route did.
+	if s.Name() != "GET" || s.Status().Code != codes.Unset {
+		t.Errorf("span %q status %v", s.Name(), s.Status())
+	}
+	coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": nil, "http.response.status_code": int64(404)})
 }
 
 func TestHooksIgnoreWhatTheyCannotName(t *testing.T) {
