@@ -58,10 +58,8 @@ func get(t *testing.T, addr, url string) (int, error) {
 // inRequest makes the goroutine work for a (local) server span until the
 // test ends, as a handler's does, and returns the span.
 func inRequest(t *testing.T) trace.Span {
-	coretest.UseGoroutineContext(t)
 	_, span := core.Start(context.Background(), "GET /users/{id}", trace.SpanKindServer)
-	previous := core.Attach(span)
-	t.Cleanup(func() { core.Detach(previous) })
+	coretest.AttachSpan(t, span)
 	return span
 }
 
