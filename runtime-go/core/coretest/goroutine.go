@@ -4,6 +4,8 @@ import (
 	"sync"
 	"testing"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"rulec.dev/runtime/core"
 )
 
@@ -29,3 +31,13 @@ var (
 	slotMu   sync.Mutex
 	slot     any
 )
+
+// AttachSpan makes span the goroutine context for the rest of the test, as
+// a traced request's handler has it (see UseGoroutineContext), so that
+// spans and log records made without a context join it.
+func AttachSpan(t testing.TB, span trace.Span) {
+	t.Helper()
+	UseGoroutineContext(t)
+	previous := core.Attach(span)
+	t.Cleanup(func() { core.Detach(previous) })
+}

@@ -6,6 +6,8 @@
 package echo
 
 import (
+	"reflect"
+
 	"github.com/labstack/echo/v4"
 
 	"rulec.dev/runtime/plugins/nethttp"
@@ -15,11 +17,18 @@ import (
 // route on the Context.
 func FindBefore(method, path string, c echo.Context) any { return c }
 
-// FindAfter reports the route the router found.
+// FindAfter reports the route the router found. When it found none, the
+// Context keeps echo's NotFoundHandler and, for its path, the request's
+// own: no route, which would make a span name and a metric series of each.
 func FindAfter(state any) {
-	if c, ok := state.(echo.Context); ok && c != nil {
-		nethttp.SetRoute(c.Request(), c.Path())
+	c, ok := state.(echo.Context)
+	if !ok || c == nil {
+		return
 	}
+	if h := c.Handler(); h == nil || reflect.ValueOf(h).Pointer() == reflect.ValueOf(echo.NotFoundHandler).Pointer() {
+		return
+	}
+	nethttp.SetRoute(c.Request(), c.Path())
 }
 
 // ErrorBefore is the before hook of (*Echo).DefaultHTTPErrorHandler, which

@@ -6,6 +6,8 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"rulec.dev/runtime/core/coretest"
 )
 
 // The helpers below call the hooks the way the rewritten net/http does:
@@ -13,17 +15,7 @@ import (
 
 // hookedServer plays serverHandler.ServeHTTP.
 func hookedServer(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := ServerBefore(&w, &r)
-		defer func() {
-			p := recover()
-			ServerAfter(st, p)
-			if p != nil {
-				panic(p)
-			}
-		}()
-		h.ServeHTTP(w, r)
-	})
+	return coretest.HookedServer(h, ServerBefore, ServerAfter)
 }
 
 // hookedMux plays (*ServeMux).ServeHTTP.

@@ -1,6 +1,16 @@
 package nethttp
 
-import "testing"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"go.opentelemetry.io/otel/codes"
+
+	"rulec.dev/runtime/core/coretest"
+)
 
 func TestNormalizeRoute(t *testing.T) {
 	cases := map[string]string{
@@ -17,4 +27,25 @@ func TestNormalizeRoute(t *testing.T) {
 			t.Errorf("NormalizeRoute(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestRecordedErrorFailsOnlyA5xxSpan(t *testing.T) {
+	for _, code := range []int{400, 500} {
+		rec := coretest.NewRecorder(t)
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			RecordError(r, errors.New("bad"))
+			w.WriteHeader(code)
+		})
+		hookedServer(h).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+		s := onlySpan(t, rec.Ended())
+		wantCode, wantType := codes.Unset, any(nil)
+		if code >= 500 {
+			wantCode, wantType = codes.Error, "500"
+		}
+		if s.Status().Code != wantCode || fmt.Sprint(coretest.ExceptionMessages(s)) != "[bad]" {
+			t.Errorf("%d: status %v exceptions %v", code, s.Status(), coretest.ExceptionMessages(s))
+		}
+		wantAttrs(t, s, map[string]any{"error.type": wantType})
+	}
+	RecordError(httptest.NewRequest("GET", "/x", nil), errors.New("not served")) // no server span: ignored
 }

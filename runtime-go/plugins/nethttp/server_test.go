@@ -16,12 +16,6 @@ import (
 	"rulec.dev/runtime/core/coretest"
 )
 
-const (
-	remoteTraceID = "4bf92f3577b34da6a3ce929d0e0e4736"
-	remoteSpanID  = "00f067aa0ba902b7"
-	traceparent   = "00-" + remoteTraceID + "-" + remoteSpanID + "-01"
-)
-
 func TestServerSpanWithRoute(t *testing.T) {
 	rec := coretest.NewRecorder(t)
 	mux := http.NewServeMux()
@@ -31,7 +25,7 @@ func TestServerSpanWithRoute(t *testing.T) {
 		w.WriteHeader(http.StatusCreated)
 	})
 	req := httptest.NewRequest("GET", "http://shop.example:8080/orders/42?x=1", nil)
-	req.Header.Set("traceparent", traceparent)
+	req.Header.Set("traceparent", coretest.Traceparent)
 	req.Header.Set("User-Agent", "test-agent/1.0")
 	w := httptest.NewRecorder()
 	hookedServer(hookedMux(mux)).ServeHTTP(w, req)
@@ -40,9 +34,7 @@ func TestServerSpanWithRoute(t *testing.T) {
 	if s.Name() != "GET /orders/{id}" || s.SpanKind() != trace.SpanKindServer {
 		t.Errorf("span %q kind %v", s.Name(), s.SpanKind())
 	}
-	if s.Parent().TraceID().String() != remoteTraceID || s.Parent().SpanID().String() != remoteSpanID || !s.Parent().IsRemote() {
-		t.Errorf("parent = %v, want the remote traceparent", s.Parent())
-	}
+	coretest.CheckRemoteParent(t, s)
 	if handlerSpan.SpanID() != s.SpanContext().SpanID() {
 		t.Error("the handler's context does not carry the server span")
 	}

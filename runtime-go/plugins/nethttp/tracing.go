@@ -39,13 +39,15 @@ func SetRoute(r *http.Request, route string) {
 }
 
 // RecordError records a handler's error, as a router reports it, on the
-// server span r is being served under.
+// server span r is being served under, as an exception event. Whether the
+// span failed is for the response's status to say, as for any request: a
+// 4xx (a router's 404, a binding error's 400) is the client's error.
 func RecordError(r *http.Request, err error) {
 	if r == nil || err == nil {
 		return
 	}
 	if st := serverStateFrom(r.Context()); st != nil {
-		core.RecordError(st.span, err)
+		st.span.RecordError(err)
 	}
 }
 

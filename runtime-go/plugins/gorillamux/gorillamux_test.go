@@ -1,0 +1,151 @@
+package gorillamux
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gorilla/mux"
+	"go.opentelemetry.io/otel/codes"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+
+	"rulec.dev/runtime/core/coretest"
+	"rulec.dev/runtime/plugins/nethttp"
+)
+
+// hooked plays a Router whose Match is hooked. ServeHTTP calls Match out of
+// a test's reach, so the hooked call is made first, on the same request;
+// ServeHTTP's own then finds the same route and serves it.
+func hooked(r *mux.Router) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		var match mux.RouteMatch
+		st := MatchBefore(req, &match)
+		MatchAfter(st, r.Match(req, &match))
+		r.ServeHTTP(w, req)
+	})
+}
+
+// serve runs the router on a loopback server under the nethttp plugin's
+// server hooks, which make the span the gorilla/mux hooks name.
+func serve(t *testing.T, r *mux.Router) string {
+	return coretest.Serve(t, coretest.HookedServer(hooked(r), nethttp.ServerBefore, nethttp.ServerAfter))
+}
+
+func TestMatchedTemplateNamesServerSpanAndMetric(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	reader := coretest.NewMetricReader(t)
+	var handlerSpans []trace.SpanContext
+	ok := func(w http.ResponseWriter, r *http.Request) {
+		handlerSpans = append(handlerSpans, trace.SpanContextFromContext(r.Context()))
+		w.Write([]byte(mux.Vars(r)["id"] + mux.Vars(r)["item"]))
+	}
+	r := mux.NewRouter()
+	r.HandleFunc("/users/{id:[0-9]+}", ok).Methods("GET")
+	r.PathPrefix("/admin").Subrouter().HandleFunc("/items/{item}", ok)
+	url := serve(t, r)
+
+	for _, p := range []string{"/users/1", "/users/2", "/admin/items/9"} {
+		if code, body := coretest.Get(t, url+p, "traceparent", coretest.Traceparent); code != 200 || body == "" {
+			t.Fatalf("GET %s: %d %q", p, code, body)
+		}
+	}
+
+	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 3 })
+	// The template as written, regular expression and all; a subrouter's
+	// carries its prefix.
+	want := []string{"/users/{id:[0-9]+}", "/users/{id:[0-9]+}", "/admin/items/{item}"}
+	for i, s := range spans {
+		if s.Name() != "GET "+want[i] || s.SpanKind() != trace.SpanKindServer || s.Status().Code != codes.Unset {
+			t.Errorf("span %d: %q kind %v status %v", i, s.Name(), s.SpanKind(), s.Status())
+		}
+		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": want[i], "http.response.status_code": int64(200)})
+		coretest.CheckRemoteParent(t, s)
+		if !handlerSpans[i].Equal(s.SpanContext()) {
+			t.Errorf("%s: the handler's context does not carry the server span", s.Name())
+		}
+	}
+
+	points, _ := coretest.Histogram(t, reader, "http.server.request.duration")
+	counts := map[any]uint64{}
+	for _, p := range points {
+		counts[coretest.SetAttrs(p.Attributes)["http.route"]] += p.Count
+	}
+	if counts["/users/{id:[0-9]+}"] != 2 || len(counts) != 2 {
+		t.Errorf("duration records by route: %v, want one series per route whatever the ids", counts)
+	}
+}
+
+func TestNoRouteWithoutAMatch(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	r := mux.NewRouter()
+	r.HandleFunc("/users/{id}", func(http.ResponseWriter, *http.Request) {}).Methods("GET")
+	url := serve(t, r)
+
+	resp, err := http.Post(url+"/users/1", "text/plain", nil) // the path matches, the method does not
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if code, _ := coretest.Get(t, url+"/nowhere"); code != 404 || resp.StatusCode != 405 {
+		t.Fatalf("status %d, %d", code, resp.StatusCode)
+	}
+	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 2 })
+	for i, want := range []struct {
+		name string
+		code int64
+	}{{"POST", 405}, {"GET", 404}} {
+		s := spans[i]
+		if s.Name() != want.name || s.Status().Code != codes.Unset {
+			t.Errorf("span %q status %v", s.Name(), s.Status())
+		}
+		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": nil, "http.response.status_code": want.code})
+	}
+}
+
+func TestNotFoundHandlerMatchHasNoRoute(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	r := mux.NewRouter()
+	r.HandleFunc("/users/{id}", func(http.ResponseWriter, *http.Request) {})
+	// With a NotFoundHandler, Match reports a match, but of no route.
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(404) })
+	url := serve(t, r)
+
+	if code, _ := coretest.Get(t, url+"/nowhere"); code != 404 {
+		t.Fatalf("status %d", code)
+	}
+	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
+	if s.Name() != "GET" {
+		t.Errorf("span %q", s.Name())
+	}
+	coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": nil})
+}
+
+func TestFailedHandlerKeepsItsRoute(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	r := mux.NewRouter()
+	r.HandleFunc("/fail/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
+	url := serve(t, r)
+
+	if code, _ := coretest.Get(t, url+"/fail/1"); code != 500 {
+		t.Fatalf("status %d", code)
+	}
+	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
+	if s.Name() != "GET /fail/{id}" || s.Status().Code != codes.Error {
+		t.Errorf("span %q status %v", s.Name(), s.Status())
+	}
+	coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"error.type": "500", "http.route": "/fail/{id}"})
+}
+
+func TestHooksAreNoOpsOutsideAServerSpan(t *testing.T) {
+	rec := coretest.NewRecorder(t)
+	r := mux.NewRouter()
+	r.HandleFunc("/users/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(204) })
+	w := httptest.NewRecorder()
+	hooked(r).ServeHTTP(w, httptest.NewRequest("GET", "/users/1", nil))
+	if w.Code != 204 || len(rec.Ended()) != 0 {
+		t.Errorf("status %d, spans %v", w.Code, coretest.SpanNames(rec.Ended()))
+	}
+	MatchAfter(nil, true)
+	MatchAfter(MatchBefore(httptest.NewRequest("GET", "/", nil), nil), true) // no RouteMatch
+}
