@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from compiler import gosource
 from compiler.golist import Build, Package
 from compiler.joinpoints.base import JoinPointKind, register
 from compiler.resolve.advice import Advice, FieldAdvice, Hook
@@ -20,13 +21,20 @@ from ruledsl.model import Rule
 class Call(JoinPointKind):
     keyword = "call"
 
+    @staticmethod
+    def target(rule: Rule, directory: str, files: tuple[str, ...], package: str) -> tuple[str, gosource.FuncDecl] | Diagnostic:
+        """The file and declaration of the function the rule names among
+        `files` of `package` in `directory`, or why not."""
+        target = rule.joinpoint.func
+        found = find_function(directory, files, package, target)
+        return found or Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {directory}")
+
     def advise(
         self, rule: Rule, pkg: Package, build: Build, before: Hook | None, after: Hook | None, diags: list[Diagnostic]
     ) -> list[Advice | FieldAdvice]:
-        target = rule.joinpoint.func
-        found = find_function(pkg.dir, pkg.go_files, pkg.path, target)
-        if found is None:
-            diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {pkg.dir}"))
+        found = self.target(rule, pkg.dir, pkg.go_files, pkg.path)
+        if isinstance(found, Diagnostic):
+            diags.append(found)
             return []
         advice = fitted_advice(rule, pkg, found[0], found[1], before, after, diags)
         return [advice] if advice is not None else []
@@ -34,10 +42,9 @@ class Call(JoinPointKind):
     def check(
         self, rule: Rule, src: Path, files: tuple[str, ...], before: Hook | None, after: Hook | None, hooks_ok: bool, log: ConflictLog
     ) -> list[Diagnostic]:
-        target = rule.joinpoint.func
-        found = find_function(str(src), files, target.package, target)
-        if found is None:
-            return [Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {src}")]
+        found = self.target(rule, str(src), files, rule.joinpoint.target.package)
+        if isinstance(found, Diagnostic):
+            return [found]
         decl = found[1]
         if rule.span is not None:
             spanned = span_hooks(rule, decl)
@@ -47,5 +54,5 @@ class Call(JoinPointKind):
         fitted = fit_hooks(rule, decl, before.decl if before else None, after.decl if after else None)
         if isinstance(fitted, Diagnostic):
             return [fitted]
-        log.replaces.append((rule, (rule.joinpoint.kind, str(target)), fitted[0], fitted[1]))
+        log.replaces.append((rule, (rule.joinpoint.kind, str(rule.joinpoint.target)), fitted[0], fitted[1]))
         return []

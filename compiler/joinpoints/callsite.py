@@ -15,7 +15,7 @@ from compiler.joinpoints.call import Call
 from compiler.plan import CallSite
 from compiler.resolve.advice import GENERATED_FILE, Advice, FieldAdvice, Hook
 from compiler.resolve.fitting import fitted_advice
-from compiler.resolve.functions import find_function, parse_file
+from compiler.resolve.functions import parse_file
 from ruledsl.diagnostics import Diagnostic
 from ruledsl.model import FuncTarget, Rule
 
@@ -28,9 +28,9 @@ class CallSiteKind(Call):
         self, rule: Rule, pkg: Package, build: Build, before: Hook | None, after: Hook | None, diags: list[Diagnostic]
     ) -> list[Advice | FieldAdvice]:
         target = rule.joinpoint.func
-        found = find_function(pkg.dir, pkg.go_files, pkg.path, target)
-        if found is None:
-            diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {pkg.dir}"))
+        found = self.target(rule, pkg.dir, pkg.go_files, pkg.path)
+        if isinstance(found, Diagnostic):
+            diags.append(found)
             return []
         decl = found[1]
         unnameable = [p.type for p in (*decl.params, *decl.results) if _unexported_in(p.canonical, pkg.path)]
