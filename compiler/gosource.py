@@ -311,8 +311,8 @@ def packages_in(canonical: str) -> set[str]:
     return paths
 
 
-def struct_close(source: bytes, type_name: str) -> int | None:
-    """Offset of the closing `}` of the top-level `type NAME struct {...}`."""
+def _struct_fields(source: bytes, type_name: str) -> Node | None:
+    """The `{...}` field list of the top-level `type NAME struct {...}`."""
     for node in _parser().parse(source).root_node.named_children:
         if node.type != "type_declaration":
             continue
@@ -321,9 +321,31 @@ def struct_close(source: bytes, type_name: str) -> int | None:
             name = spec.child_by_field_name("name")
             named = spec.type == "type_spec" and name is not None and _text(name) == type_name
             if named and body is not None and body.type == "struct_type":
-                fields = next((c for c in body.named_children if c.type == "field_declaration_list"), None)
-                return fields.end_byte - 1 if fields is not None else None
+                return next((c for c in body.named_children if c.type == "field_declaration_list"), None)
     return None
+
+
+def struct_close(source: bytes, type_name: str) -> int | None:
+    """Offset of the closing `}` of the top-level `type NAME struct {...}`."""
+    fields = _struct_fields(source, type_name)
+    return fields.end_byte - 1 if fields is not None else None
+
+
+def struct_append_point(source: bytes, type_name: str) -> tuple[int, bool] | None:
+    """Where a field goes last in `type NAME struct {...}` (its closing `}`),
+    and whether the last field needs a `;` before it: Go ends a field at a
+    `;` or a newline, and a one-line `struct{ n int }` has neither."""
+    fields = _struct_fields(source, type_name)
+    if fields is None:
+        return None
+    close = fields.end_byte - 1
+    last = next((c for c in reversed(fields.named_children) if c.type == "field_declaration"), None)
+    if last is None:
+        return close, False
+    after = [c for c in fields.children if c.start_byte >= last.end_byte]
+    # A comment with a newline in it counts as a newline, as in Go.
+    ended = any(c.type == ";" for c in after) or b"\n" in source[last.end_byte : close]
+    return close, not ended
 
 
 def return_values(source: bytes, decl: FuncDecl) -> list[tuple[int, int] | None]:

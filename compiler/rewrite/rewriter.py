@@ -80,15 +80,7 @@ def rewrite_file(
         if edit.result_filter:
             changes.extend(_filter_results(source, decl, edit, display_path))
     for f in fields:
-        close = gosource.struct_close(source, f.type_name)
-        if close is None:
-            raise RewriteError(f"{display_path}: no struct type {f.type_name} to add {f.decl!r} to, in package {package_path}")
-        # Appended last, before the closing brace and on its line: no field
-        # moves (assembly relies on their offsets) and no line moves.
-        if f.pos is None:
-            changes.append(_Edit(close, close, f"{f.decl}; "))
-        else:  # a rule's field: the compiler's errors about it name the rule
-            changes.append(_Edit(close, close, f"/*line {f.pos}*/{f.decl}; {_restore(source, close, display_path)}"))
+        changes.append(_add_field(source, f, package_path, display_path))
     for site in call_sites:
         changes.extend(_redirect_calls(source, parsed, site, display_path))
     changes.sort(key=lambda e: e.start, reverse=True)
@@ -96,6 +88,19 @@ def rewrite_file(
     for ch in changes:
         out = out[: ch.start] + ch.text.encode() + out[ch.end :]
     return f"//line {display_path}:1\n".encode() + out
+
+
+def _add_field(source: bytes, f: FieldEdit, package_path: str, display_path: str) -> _Edit:
+    """The field appended last, before the closing brace and on its line: no
+    field moves (assembly relies on their offsets) and no line moves."""
+    point = gosource.struct_append_point(source, f.type_name)
+    if point is None:
+        raise RewriteError(f"{display_path}: no struct type {f.type_name} to add {f.decl!r} to, in package {package_path}")
+    close, separate = point
+    text = ("; " if separate else "") + (f"/*line {f.pos}*/" if f.pos is not None else "") + f"{f.decl}; "
+    if f.pos is not None:  # a rule's field: the compiler's errors about it name the rule
+        text += _restore(source, close, display_path)
+    return _Edit(close, close, text)
 
 
 def _restore(source: bytes, offset: int, display_path: str) -> str:
