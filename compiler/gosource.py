@@ -220,6 +220,55 @@ def parse(source: bytes, package_path: str) -> GoFile:
     return GoFile(pkg, imports, tuple(funcs), root.has_error)
 
 
+# Go ends a statement at a newline after one of these (the spec's automatic
+# semicolons), besides identifiers and literals (named leaves).
+_ENDS_STATEMENT = frozenset({"break", "continue", "fallthrough", "return", "++", "--", ")", "]", "}"})
+# Tokens tree-sitter-go gives children (quotes, escapes): one token each.
+_ATOMIC = frozenset({"interpreted_string_literal", "raw_string_literal", "rune_literal"})
+# Statements are read inside a function body, as Go reads them there.
+_BODY_OPEN = b"package p\nfunc _() {\n"
+
+
+def _tokens(node: Node, start: int, end: int) -> list[Node]:
+    """The tokens (comments included) of `node` within [start, end), in order."""
+    if node.end_byte <= start or node.start_byte >= end or node.start_byte == node.end_byte:
+        return []
+    if node.child_count == 0 or node.type in _ATOMIC:
+        return [node]
+    return [t for c in node.children for t in _tokens(c, start, end)]
+
+
+def _ends_statement(token: Node) -> bool:
+    return token.type in _ENDS_STATEMENT or (token.is_named and token.type != "comment")
+
+
+def one_line(code: str, file: str, line: int, col: int) -> str:
+    """Go statements written over several lines (at `file:line:col`), on one
+    line with the same meaning: a newline Go would end a statement at becomes
+    `;`, comments between lines go, and each line's text starts with a
+    `/*line*/` directive to its own position, so compile errors still name
+    it. Columns are characters, as the rule parser counts them."""
+    source = _BODY_OPEN + code.encode()
+    start = len(_BODY_OPEN)
+    lines = code.encode().split(b"\n")
+    root = _parser().parse(source + b"\n}\n").root_node
+    out: list[str] = []
+    prev: Node | None = None
+    for token in _tokens(root, start, len(source)):
+        if token.type == "comment":
+            continue  # a `//` one would swallow the rest of the joined line
+        row, byte_col = token.start_point[0] - 2, token.start_point[1]
+        if prev is not None and row == prev.end_point[0] - 2:
+            out.append(source[prev.end_byte : token.start_byte].decode())
+        else:
+            chars = len(lines[row][:byte_col].decode(errors="replace"))
+            here = f"{line + row}:{(col if row == 0 else 1) + chars}"
+            out.append(("; " if prev is not None and _ends_statement(prev) else " " if prev else "") + f"/*line {file}:{here}*/")
+        out.append(token.text.decode())
+        prev = token
+    return "".join(out)
+
+
 def header_end(source: bytes) -> int | None:
     """Where the part of a Go file that `go list` reads ends: leading comments
     (build constraints, cgo preambles), the package clause and the imports.

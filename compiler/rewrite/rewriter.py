@@ -159,8 +159,7 @@ def _advise(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, display_path
     for i, call in enumerate(calls):
         state = f"{PREFIX}s{i}"
         if call.entry:
-            statements, pos = call.entry
-            code.append(f"/*line {pos}*/{statements};")
+            code.append(_entry_code(*call.entry))
         if call.before:
             args = ", ".join(_arg(a, names) for a in call.before_args)
             if call.state and call.after:
@@ -192,6 +191,13 @@ def _advise(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, display_path
     code.append(f"/*line {path}:{line}:{col}*/")
     edits.append(_Edit(after_brace, after_brace, " " + " ".join(code)))
     return edits
+
+
+def _entry_code(statements: str, pos: str) -> str:
+    """`at entry` statements on the brace's line, however many lines they
+    were written over: no line of the file moves."""
+    path, line, col = pos.rsplit(":", 2)
+    return gosource.one_line(statements, path, int(line), int(col)) + ";"
 
 
 def _contained(call: HookCall, state: str, statements: list[str]) -> str:
