@@ -17,6 +17,8 @@ from functools import cache
 import tree_sitter_go
 from tree_sitter import Language, Node, Parser
 
+from compiler.gonames import GUESSED, ImportNames
+
 # Predeclared type names: never qualified by a package.
 BUILTIN_TYPES = frozenset(
     "any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 "
@@ -82,20 +84,6 @@ class GoFile:
             if f.recv_type == recv_type and f.name == name:
                 return f
         return None
-
-
-def assumed_name(import_path: str) -> str:
-    """The package name an unaliased import is used by, as Go tooling
-    assumes it without reading the package: the last path element, skipping
-    a major-version element (/v9) and dropping a .vN, go- prefix, -go or .go
-    suffix and other characters that cannot be in a name."""
-    parts = import_path.split("/")
-    name = parts[-1]
-    if len(parts) > 1 and re.fullmatch(r"v[0-9]+", name):
-        name = parts[-2]
-    name = re.sub(r"\.v[0-9]+$", "", name)  # gopkg.in/yaml.v3
-    name = name.removeprefix("go-").removesuffix("-go").removesuffix(".go")
-    return re.sub(r"[^A-Za-z0-9_]", "", name) or name
 
 
 def _text(node: Node) -> str:
@@ -196,8 +184,9 @@ def _receiver_type_params(decl: Node | None) -> frozenset[str]:
     return frozenset(names)
 
 
-def parse(source: bytes, package_path: str) -> GoFile:
-    """Read one Go file. `package_path` is its package's import path."""
+def parse(source: bytes, package_path: str, names: ImportNames = GUESSED) -> GoFile:
+    """Read one Go file. `package_path` is its package's import path; `names`
+    what its unaliased imports are called (the build's, or guessed)."""
     tree = _parser().parse(source)
     root = tree.root_node
     pkg = ""
@@ -211,7 +200,7 @@ def parse(source: bytes, package_path: str) -> GoFile:
                 path_node = spec.child_by_field_name("path")
                 path = _text(path_node).strip('"`')
                 name_node = spec.child_by_field_name("name")
-                local = _text(name_node) if name_node is not None else assumed_name(path)
+                local = _text(name_node) if name_node is not None else names.of(path)
                 if local not in ("_", "."):
                     imports[local] = path
     for node in root.named_children:

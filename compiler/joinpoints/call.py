@@ -24,7 +24,7 @@ class Call(JoinPointKind):
         self, rule: Rule, pkg: Package, build: Build, before: Hook | None, after: Hook | None, diags: list[Diagnostic]
     ) -> list[Advice | FieldAdvice]:
         target = rule.joinpoint.func
-        found = find_function(pkg.dir, pkg.go_files, pkg.path, target)
+        found = find_function(pkg.dir, pkg.go_files, pkg.path, target, build.names)
         if found is None:
             diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {pkg.dir}"))
             return []

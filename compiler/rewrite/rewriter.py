@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from compiler import gosource
+from compiler.gonames import ImportNames
 from compiler.plan import ERROR, PANIC, CallSite, Expr, FieldEdit, FuncEdit, HookCall
 
 PREFIX = "__rulec_"
@@ -67,7 +68,8 @@ def rewrite_file(
     """Return `source` with `edits`, `fields` and `call_sites` applied;
     `display_path` is the file name positions should keep (the original
     file's path)."""
-    parsed = gosource.parse(source, package_path)
+    # The compile has no listing: the plan names the called packages.
+    parsed = gosource.parse(source, package_path, ImportNames.declared({s.package: s.package_name for s in call_sites}))
     changes: list[_Edit] = []
     for edit in edits:
         decl = parsed.find(edit.recv, edit.name)
