@@ -386,6 +386,54 @@ def struct_append_point(source: bytes, type_name: str) -> tuple[int, bool] | Non
     return close, not ended
 
 
+_LIST_TYPES = frozenset({"slice_type", "array_type", "implicit_length_array_type", "map_type"})
+
+
+def unkeyed_literals(source: bytes, type_name: str) -> list[int]:
+    """The lines of composite literals of the package's own struct type
+    `type_name` that list values without field names, `T{a, b}` (also with
+    the type elided in a slice, array or map of T or *T: `[]T{{a, b}}`). A
+    field added to T leaves them too few values: they do not compile."""
+    if type_name.encode() not in source:  # cheap test before parsing
+        return []
+    lines: set[int] = set()
+    stack = [_parser().parse(source).root_node]
+    while stack:
+        n = stack.pop()
+        if n.type == "composite_literal":
+            for value in _values_of(n, type_name):
+                if any(c.type == "literal_element" for c in value.named_children):
+                    lines.add(value.start_point[0] + 1)
+        stack.extend(n.named_children)
+    return sorted(lines)
+
+
+def _names_type(node: Node | None, type_name: str) -> bool:
+    if node is not None and node.type == "generic_type":
+        node = node.child_by_field_name("type")
+    return node is not None and node.type == "type_identifier" and _text(node) == type_name
+
+
+def _values_of(literal: Node, type_name: str) -> list[Node]:
+    """The `{...}` values of `literal` that build a `type_name`: its own, or
+    its elements' where its type is a list or map of them."""
+    typ, body = literal.child_by_field_name("type"), literal.child_by_field_name("body")
+    if body is None or typ is None:
+        return []
+    if _names_type(typ, type_name):
+        return [body]
+    if typ.type not in _LIST_TYPES:
+        return []
+    elem = typ.child_by_field_name("element" if typ.type != "map_type" else "value")
+    if elem is not None and elem.type == "pointer_type":
+        elem = elem.named_children[0] if elem.named_children else None
+    if not _names_type(elem, type_name):
+        return []
+    elements = [c if c.type == "literal_element" else c.child_by_field_name("value") for c in body.named_children]
+    inner = [e.named_children[0] for e in elements if e is not None and e.named_child_count]
+    return [v for v in inner if v.type == "literal_value"]
+
+
 def return_values(source: bytes, decl: FuncDecl) -> list[tuple[int, int] | None]:
     """The byte range of what each of the function's own `return` statements
     returns (None for a bare `return`), leaving out those of function literals."""
