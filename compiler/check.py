@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from compiler import gorelease, goroutine_context, joinpoints
-from compiler.golist import GoListError, Package, go_env, go_list
+from compiler.golist import Build, GoListError, go_env, go_list
 from compiler.resolve.conflicts import ConflictLog
 from compiler.resolve.hooks import find_hooks, user_hook_packages
 from ruledsl.diagnostics import Diagnostic, Pos
@@ -162,9 +162,9 @@ def _runtime_edit(go_releases: list[tuple[str, Path]]) -> list[Diagnostic]:
 
 
 def _check_rule(
-    plugin: Plugin, rule: Rule, env: dict[str, str], module_root: Path | None, hook_packages: dict[str, Package], log: ConflictLog
+    plugin: Plugin, rule: Rule, env: dict[str, str], module_root: Path | None, hooks: Build, log: ConflictLog
 ) -> list[Diagnostic]:
-    before, after, out = find_hooks(rule, hook_packages)
+    before, after, out = find_hooks(rule, hooks.packages, hooks.names)
     target = rule.joinpoint.target
     if target.package == MAIN_PACKAGE:
         return out
@@ -188,15 +188,17 @@ def _main_modules(cwd: str) -> dict[str, Path]:
     return {m["Path"]: Path(m["Dir"]) for m in listed if m.get("Dir") and m.get("Main")}
 
 
-def _hook_packages(plugins: list[Plugin], cwd: str) -> dict[str, Package]:
-    """The user's own hook packages, as the go command finds them from `cwd`."""
+def _hook_listing(plugins: list[Plugin], cwd: str) -> Build:
+    """The user's own hook packages, as the go command finds them from `cwd`,
+    with their dependencies' names (what the hook files call their imports;
+    the target's files, not listed, go by the guess)."""
     wanted = user_hook_packages([r for p in plugins for r in p.rules])
     if not wanted:
-        return {}
+        return Build("")
     try:
-        return go_list(wanted, "", dict(os.environ), cwd).packages
+        return go_list(wanted, "", dict(os.environ), cwd)
     except GoListError:
-        return {}
+        return Build("")
 
 
 def check_sources(plugins: list[Plugin], releases: bool = False, cwd: str | None = None) -> list[Diagnostic]:
@@ -206,7 +208,7 @@ def check_sources(plugins: list[Plugin], releases: bool = False, cwd: str | None
     except (GoListError, OSError):
         env = {"GOROOT": os.environ.get("GOROOT", ""), "GOMODCACHE": ""}
     mains = _main_modules(cwd)
-    hooks = _hook_packages(plugins, cwd)
+    hooks = _hook_listing(plugins, cwd)
     log = ConflictLog()
     out: list[Diagnostic] = []
     go_releases: list[tuple[str, Path]] = []

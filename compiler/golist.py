@@ -12,6 +12,8 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 
+from compiler.gonames import GUESSED, ImportNames
+
 _FIELDS = "ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,Standard,DepOnly,ForTest,Module,Error"
 
 
@@ -54,6 +56,9 @@ class Build:
     # Package errors (missing imports...): the go command reports them itself
     # when the build runs, in its own words, so they are kept, not raised.
     errors: list[str] = field(default_factory=list)
+    # What files call the packages they import unaliased (a plain default: a
+    # listing pickled before it had names unpickles with the guess).
+    names: ImportNames = GUESSED
 
     def modules(self) -> dict[str, Module]:
         return {p.module.path: p.module for p in self.packages.values() if p.module is not None}
@@ -109,6 +114,7 @@ def go_list(args: list[str], go_version: str, env: dict[str, str], cwd: str) -> 
         if pkg.import_path != pkg.path or raw.get("ForTest") or pkg.path.endswith(".test"):
             continue
         build.packages[pkg.path] = pkg
+    build.names = ImportNames.declared({p.path: p.name for p in build.packages.values()})
     return build
 
 

@@ -17,6 +17,8 @@ from functools import cache
 import tree_sitter_go
 from tree_sitter import Language, Node, Parser
 
+from compiler.gonames import GUESSED, ImportNames
+
 # Predeclared type names: never qualified by a package.
 BUILTIN_TYPES = frozenset(
     "any bool byte comparable complex64 complex128 error float32 float64 int int8 int16 int32 int64 "
@@ -82,20 +84,6 @@ class GoFile:
             if f.recv_type == recv_type and f.name == name:
                 return f
         return None
-
-
-def assumed_name(import_path: str) -> str:
-    """The package name an unaliased import is used by, as Go tooling
-    assumes it without reading the package: the last path element, skipping
-    a major-version element (/v9) and dropping a .vN, go- prefix, -go or .go
-    suffix and other characters that cannot be in a name."""
-    parts = import_path.split("/")
-    name = parts[-1]
-    if len(parts) > 1 and re.fullmatch(r"v[0-9]+", name):
-        name = parts[-2]
-    name = re.sub(r"\.v[0-9]+$", "", name)  # gopkg.in/yaml.v3
-    name = name.removeprefix("go-").removesuffix("-go").removesuffix(".go")
-    return re.sub(r"[^A-Za-z0-9_]", "", name) or name
 
 
 def _text(node: Node) -> str:
@@ -196,8 +184,9 @@ def _receiver_type_params(decl: Node | None) -> frozenset[str]:
     return frozenset(names)
 
 
-def parse(source: bytes, package_path: str) -> GoFile:
-    """Read one Go file. `package_path` is its package's import path."""
+def parse(source: bytes, package_path: str, names: ImportNames = GUESSED) -> GoFile:
+    """Read one Go file. `package_path` is its package's import path; `names`
+    what its unaliased imports are called (the build's, or guessed)."""
     tree = _parser().parse(source)
     root = tree.root_node
     pkg = ""
@@ -211,13 +200,62 @@ def parse(source: bytes, package_path: str) -> GoFile:
                 path_node = spec.child_by_field_name("path")
                 path = _text(path_node).strip('"`')
                 name_node = spec.child_by_field_name("name")
-                local = _text(name_node) if name_node is not None else assumed_name(path)
+                local = _text(name_node) if name_node is not None else names.of(path)
                 if local not in ("_", "."):
                     imports[local] = path
     for node in root.named_children:
         if node.type in ("function_declaration", "method_declaration"):
             funcs.append(_func(node, imports, package_path))
     return GoFile(pkg, imports, tuple(funcs), root.has_error)
+
+
+# Go ends a statement at a newline after one of these (the spec's automatic
+# semicolons), besides identifiers and literals (named leaves).
+_ENDS_STATEMENT = frozenset({"break", "continue", "fallthrough", "return", "++", "--", ")", "]", "}"})
+# Tokens tree-sitter-go gives children (quotes, escapes): one token each.
+_ATOMIC = frozenset({"interpreted_string_literal", "raw_string_literal", "rune_literal"})
+# Statements are read inside a function body, as Go reads them there.
+_BODY_OPEN = b"package p\nfunc _() {\n"
+
+
+def _tokens(node: Node, start: int, end: int) -> list[Node]:
+    """The tokens (comments included) of `node` within [start, end), in order."""
+    if node.end_byte <= start or node.start_byte >= end or node.start_byte == node.end_byte:
+        return []
+    if node.child_count == 0 or node.type in _ATOMIC:
+        return [node]
+    return [t for c in node.children for t in _tokens(c, start, end)]
+
+
+def _ends_statement(token: Node) -> bool:
+    return token.type in _ENDS_STATEMENT or (token.is_named and token.type != "comment")
+
+
+def one_line(code: str, file: str, line: int, col: int) -> str:
+    """Go statements written over several lines (at `file:line:col`), on one
+    line with the same meaning: a newline Go would end a statement at becomes
+    `;`, comments between lines go, and each line's text starts with a
+    `/*line*/` directive to its own position, so compile errors still name
+    it. Columns are characters, as the rule parser counts them."""
+    source = _BODY_OPEN + code.encode()
+    start = len(_BODY_OPEN)
+    lines = code.encode().split(b"\n")
+    root = _parser().parse(source + b"\n}\n").root_node
+    out: list[str] = []
+    prev: Node | None = None
+    for token in _tokens(root, start, len(source)):
+        if token.type == "comment":
+            continue  # a `//` one would swallow the rest of the joined line
+        row, byte_col = token.start_point[0] - 2, token.start_point[1]
+        if prev is not None and row == prev.end_point[0] - 2:
+            out.append(source[prev.end_byte : token.start_byte].decode())
+        else:
+            chars = len(lines[row][:byte_col].decode(errors="replace"))
+            here = f"{line + row}:{(col if row == 0 else 1) + chars}"
+            out.append(("; " if prev is not None and _ends_statement(prev) else " " if prev else "") + f"/*line {file}:{here}*/")
+        out.append(token.text.decode())
+        prev = token
+    return "".join(out)
 
 
 def header_end(source: bytes) -> int | None:
@@ -311,8 +349,8 @@ def packages_in(canonical: str) -> set[str]:
     return paths
 
 
-def struct_close(source: bytes, type_name: str) -> int | None:
-    """Offset of the closing `}` of the top-level `type NAME struct {...}`."""
+def _struct_fields(source: bytes, type_name: str) -> Node | None:
+    """The `{...}` field list of the top-level `type NAME struct {...}`."""
     for node in _parser().parse(source).root_node.named_children:
         if node.type != "type_declaration":
             continue
@@ -321,9 +359,79 @@ def struct_close(source: bytes, type_name: str) -> int | None:
             name = spec.child_by_field_name("name")
             named = spec.type == "type_spec" and name is not None and _text(name) == type_name
             if named and body is not None and body.type == "struct_type":
-                fields = next((c for c in body.named_children if c.type == "field_declaration_list"), None)
-                return fields.end_byte - 1 if fields is not None else None
+                return next((c for c in body.named_children if c.type == "field_declaration_list"), None)
     return None
+
+
+def struct_close(source: bytes, type_name: str) -> int | None:
+    """Offset of the closing `}` of the top-level `type NAME struct {...}`."""
+    fields = _struct_fields(source, type_name)
+    return fields.end_byte - 1 if fields is not None else None
+
+
+def struct_append_point(source: bytes, type_name: str) -> tuple[int, bool] | None:
+    """Where a field goes last in `type NAME struct {...}` (its closing `}`),
+    and whether the last field needs a `;` before it: Go ends a field at a
+    `;` or a newline, and a one-line `struct{ n int }` has neither."""
+    fields = _struct_fields(source, type_name)
+    if fields is None:
+        return None
+    close = fields.end_byte - 1
+    last = next((c for c in reversed(fields.named_children) if c.type == "field_declaration"), None)
+    if last is None:
+        return close, False
+    after = [c for c in fields.children if c.start_byte >= last.end_byte]
+    # A comment with a newline in it counts as a newline, as in Go.
+    ended = any(c.type == ";" for c in after) or b"\n" in source[last.end_byte : close]
+    return close, not ended
+
+
+_LIST_TYPES = frozenset({"slice_type", "array_type", "implicit_length_array_type", "map_type"})
+
+
+def unkeyed_literals(source: bytes, type_name: str) -> list[int]:
+    """The lines of composite literals of the package's own struct type
+    `type_name` that list values without field names, `T{a, b}` (also with
+    the type elided in a slice, array or map of T or *T: `[]T{{a, b}}`). A
+    field added to T leaves them too few values: they do not compile."""
+    if type_name.encode() not in source:  # cheap test before parsing
+        return []
+    lines: set[int] = set()
+    stack = [_parser().parse(source).root_node]
+    while stack:
+        n = stack.pop()
+        if n.type == "composite_literal":
+            for value in _values_of(n, type_name):
+                if any(c.type == "literal_element" for c in value.named_children):
+                    lines.add(value.start_point[0] + 1)
+        stack.extend(n.named_children)
+    return sorted(lines)
+
+
+def _names_type(node: Node | None, type_name: str) -> bool:
+    if node is not None and node.type == "generic_type":
+        node = node.child_by_field_name("type")
+    return node is not None and node.type == "type_identifier" and _text(node) == type_name
+
+
+def _values_of(literal: Node, type_name: str) -> list[Node]:
+    """The `{...}` values of `literal` that build a `type_name`: its own, or
+    its elements' where its type is a list or map of them."""
+    typ, body = literal.child_by_field_name("type"), literal.child_by_field_name("body")
+    if body is None or typ is None:
+        return []
+    if _names_type(typ, type_name):
+        return [body]
+    if typ.type not in _LIST_TYPES:
+        return []
+    elem = typ.child_by_field_name("element" if typ.type != "map_type" else "value")
+    if elem is not None and elem.type == "pointer_type":
+        elem = elem.named_children[0] if elem.named_children else None
+    if not _names_type(elem, type_name):
+        return []
+    elements = [c if c.type == "literal_element" else c.child_by_field_name("value") for c in body.named_children]
+    inner = [e.named_children[0] for e in elements if e is not None and e.named_child_count]
+    return [v for v in inner if v.type == "literal_value"]
 
 
 def return_values(source: bytes, decl: FuncDecl) -> list[tuple[int, int] | None]:

@@ -112,6 +112,8 @@ class CallSite:
     package: str
     name: str
     wrapper: str
+    # The package's declared name: what a file importing it unaliased calls it.
+    package_name: str = ""
 
 
 @dataclass(frozen=True)

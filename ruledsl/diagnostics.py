@@ -29,6 +29,7 @@ CODES: dict[str, str] = {
     "unknown-value": "an attribute or `record error` names a parameter or result the function does not have",
     "type": "Go code or a value a rule names does not compile against the target's source",
     "conflict": "two rules cannot both apply to one function or type",
+    "unkeyed-literal": "`add field` names a struct type its package builds with unkeyed literals (`T{a, b}`), which a new field breaks",
     "no-release": "no release inside a rule's range could be found or fetched",
     "runtime-edit": "the goroutine-context edit does not fit a Go release's runtime source",
 }

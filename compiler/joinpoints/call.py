@@ -7,6 +7,7 @@ from pathlib import Path
 
 from compiler import gosource
 from compiler.golist import Build, Package
+from compiler.gonames import GUESSED, ImportNames
 from compiler.joinpoints.base import JoinPointKind, register
 from compiler.resolve.advice import Advice, FieldAdvice, Hook
 from compiler.resolve.conflicts import ConflictLog
@@ -22,17 +23,20 @@ class Call(JoinPointKind):
     keyword = "call"
 
     @staticmethod
-    def target(rule: Rule, directory: str, files: tuple[str, ...], package: str) -> tuple[str, gosource.FuncDecl] | Diagnostic:
+    def target(
+        rule: Rule, directory: str, files: tuple[str, ...], package: str, names: ImportNames = GUESSED
+    ) -> tuple[str, gosource.FuncDecl] | Diagnostic:
         """The file and declaration of the function the rule names among
-        `files` of `package` in `directory`, or why not."""
+        `files` of `package` in `directory`, or why not; `names`: the names
+        of the packages the files import, where they are known."""
         target = rule.joinpoint.func
-        found = find_function(directory, files, package, target)
+        found = find_function(directory, files, package, target, names)
         return found or Diagnostic(rule.joinpoint.pos, "unknown-target", f"{target} does not exist in {directory}")
 
     def advise(
         self, rule: Rule, pkg: Package, build: Build, before: Hook | None, after: Hook | None, diags: list[Diagnostic]
     ) -> list[Advice | FieldAdvice]:
-        found = self.target(rule, pkg.dir, pkg.go_files, pkg.path)
+        found = self.target(rule, pkg.dir, pkg.go_files, pkg.path, build.names)
         if isinstance(found, Diagnostic):
             diags.append(found)
             return []

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from compiler import gosource
 from compiler.golist import Build, Package
+from compiler.gonames import ImportNames
 from compiler.joinpoints.base import register
 from compiler.joinpoints.call import Call
 from compiler.plan import CallSite
@@ -28,7 +29,7 @@ class CallSiteKind(Call):
         self, rule: Rule, pkg: Package, build: Build, before: Hook | None, after: Hook | None, diags: list[Diagnostic]
     ) -> list[Advice | FieldAdvice]:
         target = rule.joinpoint.func
-        found = self.target(rule, pkg.dir, pkg.go_files, pkg.path)
+        found = self.target(rule, pkg.dir, pkg.go_files, pkg.path, build.names)
         if isinstance(found, Diagnostic):
             diags.append(found)
             return []
@@ -39,11 +40,11 @@ class CallSiteKind(Call):
             diags.append(Diagnostic(rule.joinpoint.pos, "unknown-target", why))
             return []
         out: list[Advice | FieldAdvice] = []
-        site = CallSite(target.package, target.name, f"__rulec_cs_{rule.plugin}_{rule.name}")
+        site = CallSite(target.package, target.name, f"__rulec_cs_{rule.plugin}_{rule.name}", pkg.name)
         for caller in build.packages.values():
             if pkg.path not in caller.imports or not _applications(caller):
                 continue
-            files = tuple(f for f in caller.go_files if _calls(os.path.join(caller.dir, f), caller.path, target))
+            files = tuple(f for f in caller.go_files if _calls(os.path.join(caller.dir, f), caller.path, target, build.names))
             if files:
                 advice = fitted_advice(rule, caller, GENERATED_FILE, decl, before, after, diags, site, files)
                 if advice is not None:
@@ -71,7 +72,7 @@ def _unexported_in(canonical: str, package: str) -> bool:
     return False
 
 
-def _calls(path: str, package_path: str, target: FuncTarget) -> bool:
-    parsed = parse_file(path, package_path)
+def _calls(path: str, package_path: str, target: FuncTarget, names: ImportNames) -> bool:
+    parsed = parse_file(path, package_path, names)
     local = next((name for name, imp in parsed.imports.items() if imp == target.package), None)
     return local is not None and bool(gosource.call_sites(Path(path).read_bytes(), local, target.name))

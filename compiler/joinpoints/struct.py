@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from compiler import gosource
@@ -17,6 +18,23 @@ def _not_a_struct(rule: Rule, where: str) -> Diagnostic:
     return Diagnostic(rule.joinpoint.pos, "unknown-target", f"{rule.joinpoint.target} is not a struct type in {where}")
 
 
+def _unkeyed_literal(rule: Rule, directory: str, files: tuple[str, ...]) -> Diagnostic | None:
+    """Refuse a type its own package builds with an unkeyed literal: a field
+    added to it breaks the build. (Other packages' literals go unchecked;
+    `go vet` flags those.)"""
+    name = rule.joinpoint.target.name
+    for file in sorted(files):
+        lines = gosource.unkeyed_literals(Path(directory, file).read_bytes(), name)
+        if lines:
+            where = f"{os.path.join(directory, file)}:{lines[0]}"
+            why = (
+                f"cannot add fields to {rule.joinpoint.target}: {where} builds it with an unkeyed literal, "
+                f"which an added field leaves short of values (key its values: {name}{{field: value, ...}})"
+            )
+            return Diagnostic(rule.joinpoint.pos, "unkeyed-literal", why)
+    return None
+
+
 @register
 class Struct(JoinPointKind):
     keyword = "struct"
@@ -30,6 +48,10 @@ class Struct(JoinPointKind):
         if file is None:
             diags.append(_not_a_struct(rule, pkg.dir))
             return []
+        unkeyed = _unkeyed_literal(rule, pkg.dir, pkg.go_files)
+        if unkeyed is not None:
+            diags.append(unkeyed)
+            return []
         return [FieldAdvice(rule, pkg.path, file, name, rule.fields)]
 
     def check(
@@ -38,5 +60,8 @@ class Struct(JoinPointKind):
         target = rule.joinpoint.target
         if gosource.struct_file(str(src), files, target.name) is None:
             return [_not_a_struct(rule, str(src))]
+        unkeyed = _unkeyed_literal(rule, str(src), files)
+        if unkeyed is not None:
+            return [unkeyed]
         log.fields.append((rule, target.package, target.name, rule.fields))
         return []

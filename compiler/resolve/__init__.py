@@ -100,7 +100,7 @@ def _resolve_rule(rule: Rule, plugin: Plugin, build: Build, modules: dict[str, M
     kind = joinpoints.kind_of(rule)
     before = after = None
     if kind.takes_hooks:
-        before, after, diags = find_hooks(rule, build.packages)
+        before, after, diags = find_hooks(rule, build.packages, build.names)
         if diags:
             res.diagnostics.extend(diags)
             graph.mark(rule, False, "its hooks are missing")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from compiler import gosource
 from compiler.golist import Package
+from compiler.gonames import GUESSED, ImportNames
 from compiler.paths import RUNTIME_DIR
 from compiler.resolve.advice import Hook
 from compiler.resolve.functions import find_function
@@ -35,7 +36,7 @@ def hook_dir(ref: HookRef, packages: dict[str, Package] | None = None) -> Path |
     return Path(pkg.dir) if pkg is not None and pkg.dir else None
 
 
-def find_hook(ref: HookRef, packages: dict[str, Package] | None = None) -> gosource.FuncDecl | None:
+def find_hook(ref: HookRef, packages: dict[str, Package] | None = None, names: ImportNames = GUESSED) -> gosource.FuncDecl | None:
     d = hook_dir(ref, packages)
     if d is None or not d.is_dir():
         return None
@@ -44,7 +45,7 @@ def find_hook(ref: HookRef, packages: dict[str, Package] | None = None) -> gosou
         files = pkg.go_files
     else:
         files = tuple(p.name for p in d.glob("*.go") if not p.name.endswith("_test.go"))
-    found = find_function(str(d), files, ref.package, FuncTarget(ref.package, ref.name))
+    found = find_function(str(d), files, ref.package, FuncTarget(ref.package, ref.name), names)
     return found[1] if found else None
 
 
@@ -54,8 +55,11 @@ def user_hook_packages(rules: list[Rule]) -> list[str]:
     return sorted({h.package for r in rules for h in (r.before, r.after) if h is not None and not is_runtime(h.package)})
 
 
-def find_hooks(rule: Rule, packages: dict[str, Package] | None = None) -> tuple[Hook | None, Hook | None, list[Diagnostic]]:
-    """The rule's before and after hooks, and a diagnostic for each one missing."""
+def find_hooks(
+    rule: Rule, packages: dict[str, Package] | None = None, names: ImportNames = GUESSED
+) -> tuple[Hook | None, Hook | None, list[Diagnostic]]:
+    """The rule's before and after hooks, and a diagnostic for each one
+    missing; `names` what the hook files call their unaliased imports."""
     out: list[Hook | None] = []
     diags = []
     for ref in (rule.before, rule.after):
@@ -66,7 +70,7 @@ def find_hooks(rule: Rule, packages: dict[str, Package] | None = None) -> tuple[
             diags.append(Diagnostic(ref.pos, "unknown-hook", why))
             out.append(None)
             continue
-        decl = find_hook(ref, packages) if ref is not None else None
+        decl = find_hook(ref, packages, names) if ref is not None else None
         if ref is not None and (decl is None or decl.recv_type is not None):
             where = hook_dir(ref, packages)
             if where is not None:

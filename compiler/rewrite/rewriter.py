@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from compiler import gosource
+from compiler.gonames import ImportNames
 from compiler.plan import ERROR, PANIC, CallSite, Expr, FieldEdit, FuncEdit, HookCall
 
 PREFIX = "__rulec_"
@@ -67,7 +68,8 @@ def rewrite_file(
     """Return `source` with `edits`, `fields` and `call_sites` applied;
     `display_path` is the file name positions should keep (the original
     file's path)."""
-    parsed = gosource.parse(source, package_path)
+    # The compile has no listing: the plan names the called packages.
+    parsed = gosource.parse(source, package_path, ImportNames.declared({s.package: s.package_name for s in call_sites}))
     changes: list[_Edit] = []
     for edit in edits:
         decl = parsed.find(edit.recv, edit.name)
@@ -80,15 +82,7 @@ def rewrite_file(
         if edit.result_filter:
             changes.extend(_filter_results(source, decl, edit, display_path))
     for f in fields:
-        close = gosource.struct_close(source, f.type_name)
-        if close is None:
-            raise RewriteError(f"{display_path}: no struct type {f.type_name} to add {f.decl!r} to, in package {package_path}")
-        # Appended last, before the closing brace and on its line: no field
-        # moves (assembly relies on their offsets) and no line moves.
-        if f.pos is None:
-            changes.append(_Edit(close, close, f"{f.decl}; "))
-        else:  # a rule's field: the compiler's errors about it name the rule
-            changes.append(_Edit(close, close, f"/*line {f.pos}*/{f.decl}; {_restore(source, close, display_path)}"))
+        changes.append(_add_field(source, f, package_path, display_path))
     for site in call_sites:
         changes.extend(_redirect_calls(source, parsed, site, display_path))
     changes.sort(key=lambda e: e.start, reverse=True)
@@ -96,6 +90,19 @@ def rewrite_file(
     for ch in changes:
         out = out[: ch.start] + ch.text.encode() + out[ch.end :]
     return f"//line {display_path}:1\n".encode() + out
+
+
+def _add_field(source: bytes, f: FieldEdit, package_path: str, display_path: str) -> _Edit:
+    """The field appended last, before the closing brace and on its line: no
+    field moves (assembly relies on their offsets) and no line moves."""
+    point = gosource.struct_append_point(source, f.type_name)
+    if point is None:
+        raise RewriteError(f"{display_path}: no struct type {f.type_name} to add {f.decl!r} to, in package {package_path}")
+    close, separate = point
+    text = ("; " if separate else "") + (f"/*line {f.pos}*/" if f.pos is not None else "") + f"{f.decl}; "
+    if f.pos is not None:  # a rule's field: the compiler's errors about it name the rule
+        text += _restore(source, close, display_path)
+    return _Edit(close, close, text)
 
 
 def _restore(source: bytes, offset: int, display_path: str) -> str:
@@ -154,8 +161,7 @@ def _advise(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, display_path
     for i, call in enumerate(calls):
         state = f"{PREFIX}s{i}"
         if call.entry:
-            statements, pos = call.entry
-            code.append(f"/*line {pos}*/{statements};")
+            code.append(_entry_code(*call.entry))
         if call.before:
             args = ", ".join(_arg(a, names) for a in call.before_args)
             if call.state and call.after:
@@ -187,6 +193,13 @@ def _advise(source: bytes, decl: gosource.FuncDecl, edit: FuncEdit, display_path
     code.append(f"/*line {path}:{line}:{col}*/")
     edits.append(_Edit(after_brace, after_brace, " " + " ".join(code)))
     return edits
+
+
+def _entry_code(statements: str, pos: str) -> str:
+    """`at entry` statements on the brace's line, however many lines they
+    were written over: no line of the file moves."""
+    path, line, col = pos.rsplit(":", 2)
+    return gosource.one_line(statements, path, int(line), int(col)) + ";"
 
 
 def _contained(call: HookCall, state: str, statements: list[str]) -> str:

@@ -89,3 +89,21 @@ def test_fields_prologue_and_result_filter_build_and_run(tmp_path: Path) -> None
 def test_edits_that_cannot_apply_say_why(source: bytes, edits: tuple, fields: tuple, message: str) -> None:
     with pytest.raises(RewriteError, match=message):
         rewrite_file(source, edits, "example.com/p", "p.go", fields)
+
+
+@pytest.mark.parametrize(
+    ("decl", "want"),
+    [
+        (b"type t struct{ n int }", b"type t struct{ n int ; x int; }"),
+        (b"type t struct{ n int; }", b"type t struct{ n int; x int; }"),
+        (b"type t struct{ n int /* c */ }", b"type t struct{ n int /* c */ ; x int; }"),
+        (b"type t struct{}", b"type t struct{x int; }"),
+        (b"type t struct {\n\tn int // c\n}", b"type t struct {\n\tn int // c\nx int; }"),
+    ],
+)
+def test_a_field_ends_the_last_one_first(decl: bytes, want: bytes) -> None:
+    # Go ends a field at `;` or a newline; a one-line struct has neither.
+    out = rewrite_file(b"package p\n\n" + decl + b"\n", (), "example.com/p", "p.go", (FieldEdit("t", "x int"),))
+    assert out.split(b"\n", 3)[3].rstrip(b"\n") == want
+    proc = subprocess.run(["gofmt", "-e"], input=out, capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
