@@ -61,8 +61,7 @@ def test_records_inside_a_request_carry_its_ids(app: App) -> None:
     with app.running() as live:
         assert live.get("/logs")[0] == 200
         (server,) = [s for s in live.wait_spans("GET /logs", timeout=20) if s.name == "GET /logs"]
-        live.proc.kill()
-        out = live.proc.communicate()[0].decode()
+        out = live.output()
 
     records = {}
     for line in out.splitlines():

@@ -132,6 +132,11 @@ class Live:
         status, body, _ = get(self.url + path)
         return status, body
 
+    def output(self) -> str:
+        """What it printed: stops it first, to have all of it."""
+        self.proc.kill()
+        return self.proc.communicate()[0].decode()
+
     def wait_spans(self, *names: str, timeout: float = 30) -> list[Span]:
         """Its spans, once each name has arrived (a name given n times: n times)."""
         return self.run.wait_spans(*names, timeout=timeout)
