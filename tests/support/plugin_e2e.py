@@ -110,7 +110,9 @@ class PluginCase:
     """What a plugin's end-to-end test builds and runs."""
 
     plugins: tuple[str, ...]  # every one must be active in the build
-    versions: Mapping[str, list[str]]  # test id ("oldest", "newest") → what `go get` takes, module@version
+    # Test id ("oldest", "newest") → module@version, as `go get` takes them;
+    # one id with no modules for a plugin of the standard library.
+    versions: Mapping[str, list[str]]
     program: Mapping[str, str]  # file name → Go source
     server: Backend | None = None
 
@@ -133,7 +135,8 @@ class Live:
         return status, body
 
     def output(self) -> str:
-        """What it printed: stops it first, to have all of it."""
+        """What it printed (stdout and stderr). Stops it first: only then is
+        all of it in the pipe."""
         self.proc.kill()
         return self.proc.communicate()[0].decode()
 
@@ -167,8 +170,9 @@ class App:
 
 
 def app_fixture(case: PluginCase, name: str = "app") -> Any:
-    """A module-scoped fixture `name`, one App per release of `case`: assign
-    it to a module global so pytest finds it. Any is pytest's fixture type."""
+    """A module-scoped fixture `name`, one App per release of `case` (built
+    once, shared by the module's tests): assign it to a module global so
+    pytest finds it. Typed Any: pytest's type for a fixture is private."""
 
     @pytest.fixture(scope="module", params=sorted(case.versions), name=name)
     def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, receiver: OtlpReceiver) -> App:
