@@ -8,26 +8,17 @@ failing query fails its span, and db.client.operation.duration counts them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from support.gomod import build_app
 from support.metrics import latest
-from support.procs import free_port, get, service
-from support.services import Server
-from support.telemetry import Run
+from support.plugin_e2e import App, PluginCase, app_fixture
+from support.services import Server, mariadb_dsn, postgres_keywords, postgres_url
 
-from view.receiver import OtlpReceiver
 from view.spans import Span
 
 pytestmark = pytest.mark.e2e
-
-DRIVERS = [
-    "github.com/lib/pq@v1.12.3",
-    "github.com/jackc/pgx/v5@v5.12.0",
-    "github.com/go-sql-driver/mysql@v1.10.1",
-]
 
 MAIN = """package main
 
@@ -94,11 +85,13 @@ func must(err error) {
 }
 """
 
-
-@pytest.fixture(scope="module")
-def sql_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp("sqlapp")
-    return build_app(parent, "example.com/sqlapp", {"main.go": MAIN}, DRIVERS, ("databasesql",))
+# database/sql comes with Go (CI runs this file with each Go release it
+# tests); the drivers are pinned, and each test picks its own server.
+app = app_fixture(PluginCase(
+    plugins=("databasesql",),
+    versions={"stdlib": ["github.com/lib/pq@v1.12.3", "github.com/jackc/pgx/v5@v5.12.0", "github.com/go-sql-driver/mysql@v1.10.1"]},
+    program={"main.go": MAIN},
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,51 +100,47 @@ class Case:
     system: str
     namespace: str
     placeholder: str
+    dsn: Callable[[Server, str], str]
 
-    def dsn(self, server: Server) -> str:
-        if self.driver == "mysql":
-            return f"root@tcp({server.addr})/{self.namespace}"
-        if self.driver == "postgres":
-            return f"host=127.0.0.1 port={server.port} user=postgres dbname={self.namespace} sslmode=disable"
-        return f"postgres://postgres@{server.addr}/{self.namespace}?sslmode=disable"
+    @property
+    def server_fixture(self) -> str:
+        return "mariadb_server" if self.system == "mysql" else "postgres_server"
+
+    def env(self, server: Server) -> dict[str, str]:
+        return {"DRIVER": self.driver, "DSN": self.dsn(server, self.namespace), "PLACEHOLDER": self.placeholder}
 
 
 CASES = {
-    "lib-pq": Case("postgres", "postgresql", "postgres", "$1"),
-    "pgx-stdlib": Case("pgx", "postgresql", "postgres", "$1"),
-    "go-sql-driver-mysql": Case("mysql", "mysql", "test", "?"),
+    "lib-pq": Case("postgres", "postgresql", "postgres", "$1", postgres_keywords),
+    "pgx-stdlib": Case("pgx", "postgresql", "postgres", "$1", postgres_url),
+    "go-sql-driver-mysql": Case("mysql", "mysql", "test", "?", mariadb_dsn),
 }
 
 
 @pytest.fixture(params=sorted(CASES))
 def case(request: pytest.FixtureRequest) -> tuple[Case, Server]:
     c = CASES[request.param]
-    server = request.getfixturevalue("mariadb_server" if c.system == "mysql" else "postgres_server")
-    return c, server
+    return c, request.getfixturevalue(c.server_fixture)
 
 
-def test_every_operation_is_a_span_under_the_request(sql_app: Path, case: tuple[Case, Server], receiver: OtlpReceiver) -> None:
+def test_every_operation_is_a_span_under_the_request(app: App, case: tuple[Case, Server]) -> None:
     c, server = case
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    env = {"ADDR": addr, "DRIVER": c.driver, "DSN": c.dsn(server), "PLACEHOLDER": c.placeholder, **run.env()}
-
-    with service(sql_app, env, f"http://{addr}/healthz") as proc:
-        status, body, _ = get(f"http://{addr}/work")
+    # "{operation} {table}", or "{operation} {database}" when there is no one table.
+    ns = c.namespace
+    names = ["SELECT users", "UPDATE users", f"BEGIN {ns}", "INSERT audit", f"COMMIT {ns}", "PREPARE audit", "SELECT audit",
+             f"PING {ns}", f"SELECT {ns}", "SELECT no_such_table"]  # fmt: skip
+    with app.running(**c.env(server)) as live:
+        status, body = live.get("/work")
         assert status == 200 and body.split() == [b"ann", b"1", b"1", b"true"], body
-        spans = run.wait_spans("SELECT no_such_table", "GET /work")
-        points = run.wait_metric("db.client.operation.duration")
+        spans = live.wait_spans(*names, "GET /work")
+        points = live.wait_metric("db.client.operation.duration")
 
     (server_span,) = [s for s in spans if s.kind == "SERVER" and s.name == "GET /work"]
     db_spans = [s for s in spans if s.kind == "CLIENT" and s.trace_id == server_span.trace_id]
     by_name: dict[str, list[Span]] = {}
     for s in db_spans:
         by_name.setdefault(s.name, []).append(s)
-    # "{operation} {table}", or "{operation} {database}" when there is no one table.
-    ns = c.namespace
-    assert sorted(by_name) == sorted(
-        ["SELECT users", "UPDATE users", f"BEGIN {ns}", "INSERT audit", f"COMMIT {ns}", "PREPARE audit", "SELECT audit",
-         f"PING {ns}", f"SELECT {ns}", "SELECT no_such_table"]
-    ), sorted(by_name)  # fmt: skip
+    assert sorted(by_name) == sorted(names), sorted(by_name)
     for s in db_spans:
         assert s.parent_span_id == server_span.span_id, s.name
         assert s.attributes["db.system.name"] == c.system
@@ -167,7 +156,7 @@ def test_every_operation_is_a_span_under_the_request(sql_app: Path, case: tuple[
     assert all(s.status_code != "ERROR" for s in db_spans if s is not failed)
     assert not [s for s in spans if s.name == "ROLLBACK"]
 
-    series = latest(points, "db.client.operation.duration", proc.pid)
+    series = latest(points, "db.client.operation.duration", live.pid)
     selects = [p for p in series.values() if p.attributes.get("db.collection.name") == "users" and
                p.attributes.get("db.operation.name") == "SELECT"]  # fmt: skip
     assert selects and selects[0].count >= 1 and selects[0].unit == "s"
@@ -175,13 +164,9 @@ def test_every_operation_is_a_span_under_the_request(sql_app: Path, case: tuple[
     assert any(p.attributes.get("error.type") for p in series.values())
 
 
-def test_raw_statements_keep_their_literals(sql_app: Path, postgres_server: Server, receiver: OtlpReceiver) -> None:
-    c = CASES["lib-pq"]
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    env = {"ADDR": addr, "DRIVER": c.driver, "DSN": c.dsn(postgres_server), "PLACEHOLDER": c.placeholder,
-           "RULEC_DB_STATEMENT": "raw", **run.env()}  # fmt: skip
-    with service(sql_app, env, f"http://{addr}/healthz"):
-        assert get(f"http://{addr}/work")[0] == 200
-        spans = run.wait_spans("UPDATE users", "GET /work")
+def test_raw_statements_keep_their_literals(app: App, postgres_server: Server) -> None:
+    with app.running(**CASES["lib-pq"].env(postgres_server), RULEC_DB_STATEMENT="raw") as live:
+        assert live.get("/work")[0] == 200
+        spans = live.wait_spans("UPDATE users", "GET /work")
     (update,) = [s for s in spans if s.name == "UPDATE users"]
     assert update.attributes["db.query.text"] == "UPDATE users SET visits = visits + 1 WHERE name = 'ann'"

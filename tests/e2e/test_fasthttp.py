@@ -7,22 +7,12 @@ span, and http.server.request.duration has the route, not the ids."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from support.gomod import build_app
 from support.metrics import latest
-from support.procs import free_port, get, service
-from support.telemetry import Run
-
-from view.receiver import OtlpReceiver
+from support.plugin_e2e import App, PluginCase, app_fixture
+from support.procs import free_port
 
 pytestmark = pytest.mark.e2e
-
-VERSIONS = {
-    "oldest": ["github.com/valyala/fasthttp@v1.50.0", "github.com/gofiber/fiber/v2@v2.50.0"],
-    "newest": ["github.com/valyala/fasthttp@v1.78.0", "github.com/gofiber/fiber/v2@v2.52.15"],
-}
 
 MAIN = """package main
 
@@ -52,27 +42,22 @@ func main() {
 }
 """
 
+app = app_fixture(PluginCase(
+    plugins=("fasthttp", "fiber"),
+    versions={"oldest": ["github.com/valyala/fasthttp@v1.50.0", "github.com/gofiber/fiber/v2@v2.50.0"],
+              "newest": ["github.com/valyala/fasthttp@v1.78.0", "github.com/gofiber/fiber/v2@v2.52.15"]},
+    program={"main.go": MAIN},
+))  # fmt: skip
 
-@pytest.fixture(scope="module", params=sorted(VERSIONS))
-def fiber_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp(f"fiber-{request.param}")
-    return build_app(parent, "example.com/fiberapp", {"main.go": MAIN}, VERSIONS[request.param], ("fasthttp", "fiber"))
 
-
-def test_server_client_and_routes(fiber_app: Path, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    env = {"ADDR": addr, "BACKEND_ADDR": f"127.0.0.1:{free_port()}", **run.env()}
-
-    with service(fiber_app, env, f"http://{addr}/healthz") as proc:
+def test_server_client_and_routes(app: App) -> None:
+    with app.running(BACKEND_ADDR=f"127.0.0.1:{free_port()}") as live:
         for i in (1, 2):
-            status, body, _ = get(f"http://{addr}/users/{i}")
-            assert (status, body) == (200, b"7")
-        assert get(f"http://{addr}/boom")[0] == 500
-        spans = run.spans(receiver.wait_for(lambda got: sum(s.name == "GET" and s.kind == "SERVER" for s in run.spans(got)) >= 2
-                                       and any(s.name == "GET /boom" for s in run.spans(got)), 30))  # fmt: skip
-        points = receiver.wait_for_metrics(
-            lambda got: any(p.name == "http.server.request.duration" and p.resource.get("test.run") == run.id
-                            and p.attributes.get("http.route") == "/boom" for p in got), 30)  # fmt: skip
+            assert live.get(f"/users/{i}") == (200, b"7")
+        assert live.get("/boom")[0] == 500
+        # Per user: the route's SERVER span, its CLIENT span "GET" and the backend's SERVER span "GET".
+        spans = live.wait_spans(*["GET /users/{id}", "GET", "GET"] * 2, "GET /boom")
+        points = live.wait_metric("http.server.request.duration", where={"http.route": "/boom"})
 
     users = [s for s in spans if s.name == "GET /users/{id}"]
     assert len(users) == 2
@@ -86,6 +71,6 @@ def test_server_client_and_routes(fiber_app: Path, receiver: OtlpReceiver) -> No
         assert backend.trace_id == server.trace_id and backend.attributes["url.path"] == "/stock"
     (boom,) = [s for s in spans if s.name == "GET /boom"]
     assert boom.status_code == "ERROR" and boom.attributes["http.response.status_code"] == 500
-    series = latest(points, "http.server.request.duration", proc.pid).values()
+    series = latest(points, "http.server.request.duration", live.pid).values()
     (route,) = [p for p in series if p.attributes.get("http.route") == "/users/{id}"]
     assert route.count == 2

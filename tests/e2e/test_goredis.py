@@ -6,23 +6,11 @@ wrong-type command is; db.client.operation.duration counts them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from support.gomod import build_app
 from support.metrics import latest
-from support.procs import free_port, get, service
-from support.services import Server
-from support.telemetry import Run
-
-from view.receiver import OtlpReceiver
+from support.plugin_e2e import App, Backend, PluginCase, app_fixture
 
 pytestmark = pytest.mark.e2e
-
-VERSIONS = {
-    "oldest": ["github.com/redis/go-redis/v9@v9.0.0", "github.com/go-redis/redis/v8@v8.11.0"],
-    "newest": ["github.com/redis/go-redis/v9@v9.23.0", "github.com/go-redis/redis/v8@v8.11.5"],
-}
 
 MAIN = """package main
 
@@ -85,23 +73,22 @@ func main() {
 }
 """
 
-
-@pytest.fixture(scope="module", params=sorted(VERSIONS))
-def redis_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp(f"redis-{request.param}")
-    return build_app(parent, "example.com/cache", {"main.go": MAIN}, VERSIONS[request.param], ("goredis", "goredisv8"))
+app = app_fixture(PluginCase(
+    plugins=("goredis", "goredisv8"),
+    versions={"oldest": ["github.com/redis/go-redis/v9@v9.0.0", "github.com/go-redis/redis/v8@v8.11.0"],
+              "newest": ["github.com/redis/go-redis/v9@v9.23.0", "github.com/go-redis/redis/v8@v8.11.5"]},
+    program={"main.go": MAIN},
+    server=Backend("redis_server", "REDIS_ADDR"),
+))  # fmt: skip
 
 
 @pytest.mark.parametrize("major", ["v9", "v8"])
-def test_commands_and_pipelines_are_spans(redis_app: Path, major: str, redis_server: Server, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    env = {"ADDR": addr, "REDIS_ADDR": redis_server.addr, **run.env()}
-
-    with service(redis_app, env, f"http://{addr}/healthz") as proc:
-        status, body, _ = get(f"http://{addr}/cache/{major}")
+def test_commands_and_pipelines_are_spans(app: App, major: str) -> None:
+    with app.running() as live:
+        status, body = live.get(f"/cache/{major}")
         assert status == 200 and body.split() == [b"secret-value", b"true", b"true", b"true"], body
-        spans = run.wait_spans("PIPELINE", "GET /cache/{v}")
-        points = run.wait_metric("db.client.operation.duration")
+        spans = live.wait_spans("SET", "GET", "GET", "INCR", "PIPELINE", "GET /cache/{v}")
+        points = live.wait_metric("db.client.operation.duration")
 
     (server,) = [s for s in spans if s.kind == "SERVER" and s.name == "GET /cache/{v}"]
     clients = [s for s in spans if s.kind == "CLIENT"]
@@ -114,7 +101,7 @@ def test_commands_and_pipelines_are_spans(redis_app: Path, major: str, redis_ser
     for s in clients:
         assert s.trace_id == server.trace_id
         assert s.attributes["db.system.name"] == "redis" and s.attributes["db.namespace"] == "3"
-        assert s.attributes["server.address"] == "127.0.0.1" and s.attributes["server.port"] == redis_server.port
+        assert s.attributes["server.address"] == "127.0.0.1" and s.attributes["server.port"] == app.server.port
         assert "secret-value" not in str(s.attributes)
     by_name = {s.name: s for s in commands}
     assert by_name["SET"].attributes["db.query.text"] == f"SET user:{major} ?"
@@ -123,7 +110,7 @@ def test_commands_and_pipelines_are_spans(redis_app: Path, major: str, redis_ser
     assert by_name["INCR"].status_code == "ERROR" and "error.type" in by_name["INCR"].attributes
     assert [s.status_code for s in commands if s.name == "GET"] == ["UNSET", "UNSET"]  # a miss is no error
 
-    series = latest(points, "db.client.operation.duration", proc.pid).values()
+    series = latest(points, "db.client.operation.duration", live.pid).values()
     gets = [p for p in series if p.attributes.get("db.operation.name") == "GET"]
     assert gets and gets[0].count == 2 and gets[0].attributes["db.system.name"] == "redis"
     assert any(p.attributes.get("db.operation.name") == "INCR" and p.attributes.get("error.type") for p in series)

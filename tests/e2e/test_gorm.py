@@ -6,22 +6,11 @@ its span, a record not found does not."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from support.gomod import build_app
-from support.procs import free_port, get, service
-from support.services import Server, postgres_database
-from support.telemetry import Run
-
-from view.receiver import OtlpReceiver
+from support.plugin_e2e import App, Backend, PluginCase, app_fixture
+from support.services import Server, postgres_database, postgres_keywords
 
 pytestmark = pytest.mark.e2e
-
-VERSIONS = {
-    "oldest": ["gorm.io/gorm@v1.25.0", "gorm.io/driver/postgres@v1.5.0"],
-    "newest": ["gorm.io/gorm@v1.31.2", "gorm.io/driver/postgres@v1.6.3"],
-}
 
 MAIN = """package main
 
@@ -68,22 +57,25 @@ func main() {
 """
 
 
-@pytest.fixture(scope="module", params=sorted(VERSIONS))
-def gorm_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp(f"gorm-{request.param}")
-    return build_app(parent, "example.com/shop", {"main.go": MAIN}, VERSIONS[request.param], ("databasesql", "gorm"))
+def fresh_database_dsn(server: Server) -> str:
+    return postgres_keywords(server, postgres_database(server, "gorm"))
 
 
-def test_operations_are_spans_over_their_sql(gorm_app: Path, postgres_server: Server, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    db = postgres_database(postgres_server, "gorm")
-    dsn = f"host=127.0.0.1 port={postgres_server.port} user=postgres dbname={db} sslmode=disable"
-    env = {"ADDR": addr, "DSN": dsn, **run.env()}
+app = app_fixture(PluginCase(
+    plugins=("databasesql", "gorm"),
+    versions={"oldest": ["gorm.io/gorm@v1.25.0", "gorm.io/driver/postgres@v1.5.0"],
+              "newest": ["gorm.io/gorm@v1.31.2", "gorm.io/driver/postgres@v1.6.3"]},
+    program={"main.go": MAIN},
+    server=Backend("postgres_server", "DSN", fresh_database_dsn),
+))  # fmt: skip
 
-    with service(gorm_app, env, f"http://{addr}/healthz"):
-        status, body, _ = get(f"http://{addr}/shop")
+
+def test_operations_are_spans_over_their_sql(app: App) -> None:
+    with app.running() as live:
+        status, body = live.get("/shop")
         assert status == 200 and body.split() == [b"D42", b"true", b"true"], body
-        spans = run.wait_spans("gorm DELETE products", "GET /shop")
+        spans = live.wait_spans("gorm INSERT products", "gorm SELECT products", "gorm SELECT products", "gorm UPDATE products",
+                                "gorm RAW", "gorm DELETE products", "GET /shop")  # fmt: skip
 
     (request,) = [s for s in spans if s.name == "GET /shop"]
     ops = sorted((s for s in spans if s.parent_span_id == request.span_id), key=lambda s: s.start_ns)

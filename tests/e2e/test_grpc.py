@@ -9,21 +9,15 @@ rpc.client.duration count the calls."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from support.gomod import build_app, go_release
+from support.gomod import go_release
 from support.metrics import latest
-from support.procs import free_port, get, service
-from support.telemetry import Run
-
-from view.receiver import OtlpReceiver
+from support.plugin_e2e import App, PluginCase, app_fixture
 
 pytestmark = pytest.mark.e2e
 
 # The newest release the Go running the tests can build: v1.85 needs Go 1.26.
 NEWEST = "v1.85.0" if go_release() >= (1, 26) else "v1.84.0"
-VERSIONS = {"oldest": "google.golang.org/grpc@v1.64.0", "newest": f"google.golang.org/grpc@{NEWEST}"}
 
 MAIN = """package main
 
@@ -75,23 +69,22 @@ func main() {
 }
 """
 
+app = app_fixture(PluginCase(
+    plugins=("grpc",),
+    versions={"oldest": ["google.golang.org/grpc@v1.64.0"], "newest": [f"google.golang.org/grpc@{NEWEST}"]},
+    program={"main.go": MAIN},
+))  # fmt: skip
 
-@pytest.fixture(scope="module", params=sorted(VERSIONS))
-def grpc_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp(f"grpc-{request.param}")
-    return build_app(parent, "example.com/rpc", {"main.go": MAIN}, [VERSIONS[request.param]], ("grpc",))
 
-
-def test_rpcs_are_linked_spans_with_status_and_metrics(grpc_app: Path, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    env = {"ADDR": addr, **run.env()}
+def test_rpcs_are_linked_spans_with_status_and_metrics(app: App) -> None:
     check, watch = "grpc.health.v1.Health/Check", "grpc.health.v1.Health/Watch"
 
-    with service(grpc_app, env, f"http://{addr}/healthz") as proc:
-        status, body, _ = get(f"http://{addr}/call")
+    with app.running() as live:
+        status, body = live.get("/call")
         assert status == 200 and body.split() == [b"SERVING", b"true", b"true", b"true"], body
-        spans = run.spans(receiver.wait_for(lambda got: sum(s.name in (check, watch) for s in run.spans(got)) >= 6, 30))
-        points = run.wait_metric("rpc.client.duration")
+        # Each RPC twice: its CLIENT span and its SERVER span.
+        spans = live.wait_spans(check, check, check, check, watch, watch, "GET /call")
+        points = live.wait_metric("rpc.client.duration")
 
     (request,) = [s for s in spans if s.name == "GET /call"]
     clients = sorted((s for s in spans if s.kind == "CLIENT"), key=lambda s: s.start_ns)
@@ -110,9 +103,9 @@ def test_rpcs_are_linked_spans_with_status_and_metrics(grpc_app: Path, receiver:
     assert missing.attributes["rpc.grpc.status_code"] == 5 and missing.status_code == "ERROR"  # NOT_FOUND
     assert stream.attributes["rpc.method"] == "Watch"
 
-    series = latest(points, "rpc.client.duration", proc.pid).values()
+    series = latest(points, "rpc.client.duration", live.pid).values()
     checks = [p for p in series if p.attributes.get("rpc.method") == "Check"]
     assert {p.attributes["rpc.grpc.status_code"] for p in checks} == {0, 5}
     assert all(p.unit == "ms" for p in checks)
-    server_series = latest(points, "rpc.server.duration", proc.pid).values()
+    server_series = latest(points, "rpc.server.duration", live.pid).values()
     assert sum(p.count for p in server_series if p.attributes.get("rpc.method") == "Check") == 2

@@ -6,14 +6,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-from support.gomod import rulec, write_module
-from support.procs import free_port, get, service
-
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from support.plugin_e2e import App, PluginCase, app_fixture
 
 pytestmark = pytest.mark.e2e
 
@@ -47,34 +42,20 @@ func main() {
 }
 """
 
-
-@pytest.fixture(scope="module")
-def logging_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = write_module(tmp_path_factory.mktemp("logs") / "app", "example.com/logs", {"main.go": MAIN})
-    binary = root / "app"
-    proc = rulec("build", "-o", str(binary), ".", cwd=root)
-    assert proc.returncode == 0, proc.stderr
-    assert "logcorrelation" in proc.stderr
-    return binary
+# log and log/slog come with Go: one build, with the standard library alone.
+app = app_fixture(PluginCase(plugins=("logcorrelation",), versions={"stdlib": []}, program={"main.go": MAIN}))
 
 
-def _run(binary: Path, receiver: OtlpReceiver, extra: dict[str, str]) -> tuple[list[str], str]:
-    addr = f"127.0.0.1:{free_port()}"
-    env = {"ADDR": addr, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.http_endpoint, "OTEL_BSP_SCHEDULE_DELAY": "50", **extra}
-    with service(binary, env, f"http://{addr}/healthz") as proc:
-        assert get(f"http://{addr}/logs")[0] == 200
-
-        def ours(got: list[Span]) -> list[Span]:
-            return [s for s in got if s.attributes.get("url.path") == "/logs" and s.resource.get("process.pid") == proc.pid]
-
-        (server,) = ours(receiver.wait_for(lambda got: bool(ours(got)), 20))
-        proc.kill()
-        out = proc.communicate()[0].decode()
+def _run(app: App, **env: str) -> tuple[list[str], str]:
+    with app.running(**env) as live:
+        assert live.get("/logs")[0] == 200
+        (server,) = [s for s in live.wait_spans("GET /logs", timeout=20) if s.name == "GET /logs"]
+        out = live.output()
     return out.splitlines(), f"trace_id={server.trace_id} span_id={server.span_id}"
 
 
-def test_records_in_a_request_carry_its_ids(logging_app: Path, receiver: OtlpReceiver) -> None:
-    lines, ids = _run(logging_app, receiver, {})
+def test_records_in_a_request_carry_its_ids(app: App) -> None:
+    lines, ids = _run(app)
     trace_id, span_id = re.findall(r"=(\w+)", ids)
     records = [json.loads(line) for line in lines if line.startswith("{")]
     assert [r["msg"] for r in records] == ["json without context", "json with context", "json attrs"]
@@ -89,7 +70,7 @@ def test_records_in_a_request_carry_its_ids(logging_app: Path, receiver: OtlpRec
     assert f"from a goroutine {ids}" in text
 
 
-def test_switched_off_by_environment(logging_app: Path, receiver: OtlpReceiver) -> None:
-    lines, _ = _run(logging_app, receiver, {"RULEC_LOG_CORRELATION": "false"})
+def test_switched_off_by_environment(app: App) -> None:
+    lines, _ = _run(app, RULEC_LOG_CORRELATION="false")
     assert not [line for line in lines if "trace_id" in line]
     assert "printf 7" in lines

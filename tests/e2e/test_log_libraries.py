@@ -6,22 +6,11 @@ any request carry none."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from support.gomod import build_app
-from support.procs import free_port, get, service
-from support.telemetry import Run
-
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from support.plugin_e2e import App, PluginCase, app_fixture
 
 pytestmark = pytest.mark.e2e
-
-VERSIONS = {
-    "oldest": ["go.uber.org/zap@v1.24.0", "github.com/sirupsen/logrus@v1.9.0", "github.com/rs/zerolog@v1.31.0"],
-    "newest": ["go.uber.org/zap@v1.28.0", "github.com/sirupsen/logrus@v1.10.2", "github.com/rs/zerolog@v1.35.1"],
-}
 
 MAIN = """package main
 
@@ -60,25 +49,19 @@ func main() {
 }
 """
 
+app = app_fixture(PluginCase(
+    plugins=("logrus", "zap", "zerolog"),
+    versions={"oldest": ["go.uber.org/zap@v1.24.0", "github.com/sirupsen/logrus@v1.9.0", "github.com/rs/zerolog@v1.31.0"],
+              "newest": ["go.uber.org/zap@v1.28.0", "github.com/sirupsen/logrus@v1.10.2", "github.com/rs/zerolog@v1.35.1"]},
+    program={"main.go": MAIN},
+))  # fmt: skip
 
-@pytest.fixture(scope="module", params=sorted(VERSIONS))
-def log_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp(f"logs-{request.param}")
-    return build_app(parent, "example.com/logs", {"main.go": MAIN}, VERSIONS[request.param], ("logrus", "zap", "zerolog"))
 
-
-def test_records_inside_a_request_carry_its_ids(log_app: Path, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    env = {"ADDR": addr, **run.env()}
-
-    def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in run.spans(spans) if s.name == "GET /logs"]
-
-    with service(log_app, env, f"http://{addr}/healthz") as proc:
-        assert get(f"http://{addr}/logs")[0] == 200
-        (server,) = ours(receiver.wait_for(lambda got: bool(ours(got)), 20))
-        proc.kill()
-        out = proc.communicate()[0].decode()
+def test_records_inside_a_request_carry_its_ids(app: App) -> None:
+    with app.running() as live:
+        assert live.get("/logs")[0] == 200
+        (server,) = [s for s in live.wait_spans("GET /logs", timeout=20) if s.name == "GET /logs"]
+        out = live.output()
 
     records = {}
     for line in out.splitlines():

@@ -6,23 +6,11 @@ db.client.operation.duration counts them."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from support.gomod import build_app
 from support.metrics import latest
-from support.procs import free_port, get, service
-from support.services import Server
-from support.telemetry import Run
-
-from view.receiver import OtlpReceiver
+from support.plugin_e2e import App, Backend, PluginCase, app_fixture
 
 pytestmark = pytest.mark.e2e
-
-VERSIONS = {
-    "oldest": "github.com/bradfitz/gomemcache@v0.0.0-20230905024940-24af94b03874",
-    "newest": "github.com/bradfitz/gomemcache@v0.0.0-20260422231931-4d751bb6e37c",
-}
 
 MAIN = """package main
 
@@ -51,22 +39,21 @@ func main() {
 }
 """
 
+app = app_fixture(PluginCase(
+    plugins=("memcache",),
+    versions={"oldest": ["github.com/bradfitz/gomemcache@v0.0.0-20230905024940-24af94b03874"],
+              "newest": ["github.com/bradfitz/gomemcache@v0.0.0-20260422231931-4d751bb6e37c"]},
+    program={"main.go": MAIN},
+    server=Backend("memcached_server", "MEMCACHED_ADDR"),
+))  # fmt: skip
 
-@pytest.fixture(scope="module", params=sorted(VERSIONS))
-def memcache_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp(f"memcache-{request.param}")
-    return build_app(parent, "example.com/mc", {"main.go": MAIN}, [VERSIONS[request.param]], ("memcache",))
 
-
-def test_commands_are_spans(memcache_app: Path, memcached_server: Server, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    env = {"ADDR": addr, "MEMCACHED_ADDR": memcached_server.addr, **run.env()}
-
-    with service(memcache_app, env, f"http://{addr}/healthz") as proc:
-        status, body, _ = get(f"http://{addr}/cache")
+def test_commands_are_spans(app: App) -> None:
+    with app.running() as live:
+        status, body = live.get("/cache")
         assert status == 200 and body.split() == [b"1", b"true", b"true", b"42", b"1"], body
-        spans = run.wait_spans("DELETE", "GET /cache")
-        points = run.wait_metric("db.client.operation.duration")
+        spans = live.wait_spans("SET", "GET", "GET", "GET", "ADD", "INCR", "DELETE", "GET /cache")
+        points = live.wait_metric("db.client.operation.duration")
 
     (request,) = [s for s in spans if s.name == "GET /cache"]
     calls = sorted((s for s in spans if s.kind == "CLIENT"), key=lambda s: s.start_ns)
@@ -75,6 +62,6 @@ def test_commands_are_spans(memcache_app: Path, memcached_server: Server, receiv
         assert s.parent_span_id == request.span_id and s.attributes["db.system.name"] == "memcached"
     assert calls[0].attributes["db.query.text"] == "SET views"
     assert [s.status_code for s in calls] == ["UNSET", "UNSET", "UNSET", "ERROR", "UNSET", "UNSET", "UNSET"]
-    series = latest(points, "db.client.operation.duration", proc.pid).values()
+    series = latest(points, "db.client.operation.duration", live.pid).values()
     (gets,) = [p for p in series if p.attributes.get("db.operation.name") == "GET"]
     assert gets.count == 3

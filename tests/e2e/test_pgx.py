@@ -6,20 +6,12 @@ through database/sql gets one span per query (databasesql's), not two."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from support.gomod import build_app
 from support.metrics import latest
-from support.procs import free_port, get, service
-from support.services import Server
-from support.telemetry import Run
-
-from view.receiver import OtlpReceiver
+from support.plugin_e2e import App, Backend, PluginCase, app_fixture
+from support.services import postgres_url
 
 pytestmark = pytest.mark.e2e
-
-VERSIONS = {"oldest": "github.com/jackc/pgx/v5@v5.5.0", "newest": "github.com/jackc/pgx/v5@v5.12.0"}
 
 MAIN = """package main
 
@@ -69,24 +61,21 @@ func main() {
 }
 """
 
+app = app_fixture(PluginCase(
+    plugins=("pgx",),
+    versions={"oldest": ["github.com/jackc/pgx/v5@v5.5.0"], "newest": ["github.com/jackc/pgx/v5@v5.12.0"]},
+    program={"main.go": MAIN},
+    server=Backend("postgres_server", "DSN", postgres_url),
+))  # fmt: skip
 
-@pytest.fixture(scope="module", params=sorted(VERSIONS))
-def pgx_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp(f"pgx-{request.param}")
-    return build_app(parent, "example.com/pgxapp", {"main.go": MAIN}, [VERSIONS[request.param]], ("pgx",))
 
-
-def test_native_queries_and_batches_are_spans(pgx_app: Path, postgres_server: Server, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    env = {"ADDR": addr, "DSN": f"postgres://postgres@{postgres_server.addr}/postgres?sslmode=disable", **run.env()}
-
-    with service(pgx_app, env, f"http://{addr}/healthz") as proc:
-        status, body, _ = get(f"http://{addr}/pgx")
+def test_native_queries_and_batches_are_spans(app: App) -> None:
+    with app.running() as live:
+        status, body = live.get("/pgx")
         assert status == 200 and body.split() == [b"42", b"true", b"true", b"true", b"7"], body
-        # The server span ends after the client spans, possibly in a later export.
-        spans = run.spans(receiver.wait_for(
-            lambda got: sum(s.kind == "CLIENT" for s in run.spans(got)) >= 5 and any(s.name == "GET /pgx" for s in run.spans(got)), 30))
-        points = run.wait_metric("db.client.operation.duration")
+        spans = live.wait_spans("SELECT postgres", "CREATE postgres", "BATCH postgres", "SELECT no_such_table", "SELECT postgres",
+                                "GET /pgx")  # fmt: skip
+        points = live.wait_metric("db.client.operation.duration")
 
     (request,) = [s for s in spans if s.name == "GET /pgx"]
     calls = sorted((s for s in spans if s.kind == "CLIENT" and s.trace_id == request.trace_id), key=lambda s: s.start_ns)
@@ -95,9 +84,9 @@ def test_native_queries_and_batches_are_spans(pgx_app: Path, postgres_server: Se
     for s in calls:
         assert s.parent_span_id == request.span_id  # the stdlib query too: one span, not two
         assert s.attributes["db.system.name"] == "postgresql" and s.attributes["db.namespace"] == "postgres"
-        assert s.attributes["server.address"] == "127.0.0.1" and s.attributes["server.port"] == postgres_server.port
+        assert s.attributes["server.address"] == "127.0.0.1" and s.attributes["server.port"] == app.server.port
     assert calls[0].attributes["db.query.text"] == "SELECT ? + $1"
     assert calls[3].status_code == "ERROR"
     assert [s.status_code for i, s in enumerate(calls) if i != 3] == ["UNSET"] * 4
-    series = latest(points, "db.client.operation.duration", proc.pid).values()
+    series = latest(points, "db.client.operation.duration", live.pid).values()
     assert any(p.attributes.get("db.operation.name") == "BATCH" for p in series)

@@ -7,25 +7,11 @@ on the span."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from support.gomod import build_app
 from support.metrics import latest
-from support.procs import free_port, get, service
-from support.telemetry import Run
-
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from support.plugin_e2e import App, PluginCase, app_fixture
 
 pytestmark = pytest.mark.e2e
-
-VERSIONS = {
-    "oldest": ["github.com/gin-gonic/gin@v1.9.0", "github.com/labstack/echo/v4@v4.10.0",
-               "github.com/go-chi/chi/v5@v5.0.0", "github.com/gorilla/mux@v1.8.0"],
-    "newest": ["github.com/gin-gonic/gin@v1.12.0", "github.com/labstack/echo/v4@v4.16.0",
-               "github.com/go-chi/chi/v5@v5.5.0", "github.com/gorilla/mux@v1.8.1"],
-}  # fmt: skip
 
 MAIN = """package main
 
@@ -82,39 +68,34 @@ func main() {
 }
 """
 
-
-@pytest.fixture(scope="module", params=sorted(VERSIONS))
-def router_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    parent = tmp_path_factory.mktemp(f"routers-{request.param}")
-    return build_app(parent, "example.com/routers", {"main.go": MAIN}, VERSIONS[request.param], ("chi", "echo", "gin", "gorillamux"))
+app = app_fixture(PluginCase(
+    plugins=("chi", "echo", "gin", "gorillamux"),
+    versions={"oldest": ["github.com/gin-gonic/gin@v1.9.0", "github.com/labstack/echo/v4@v4.10.0",
+                         "github.com/go-chi/chi/v5@v5.0.0", "github.com/gorilla/mux@v1.8.0"],
+              "newest": ["github.com/gin-gonic/gin@v1.12.0", "github.com/labstack/echo/v4@v4.16.0",
+                         "github.com/go-chi/chi/v5@v5.5.0", "github.com/gorilla/mux@v1.8.1"]},
+    program={"main.go": MAIN},
+))  # fmt: skip
 
 
 @pytest.mark.parametrize("router", ["gin", "echo", "chi", "gorillamux"])
-def test_routes_name_server_spans_and_metrics(router_app: Path, router: str, receiver: OtlpReceiver) -> None:
-    addr, run = f"127.0.0.1:{free_port()}", Run(receiver)
-    env = {"ADDR": addr, "ROUTER": router, **run.env()}
+def test_routes_name_server_spans_and_metrics(app: App, router: str) -> None:
     paths = ["/users/1", "/users/2", "/users/3", "/admin/items/9"]
     fails = router in ("gin", "echo")
 
-    def ours(spans: list[Span]) -> list[Span]:
-        return [s for s in run.spans(spans) if s.kind == "SERVER"]
-
-    with service(router_app, env, f"http://{addr}/healthz") as proc:
+    with app.running(ROUTER=router) as live:
         for p in paths:
-            assert get(f"http://{addr}{p}")[0] == 200
+            assert live.get(p)[0] == 200
         if fails:
-            assert get(f"http://{addr}/fail")[0] == 500
-        want = len(paths) + (1 if fails else 0)
-        spans = receiver.wait_for(lambda got: sum(s.name != "GET /healthz" for s in ours(got)) >= want, 30)
-        points = receiver.wait_for_metrics(
-            lambda got: any(p.name == "http.server.request.duration" and p.resource.get("test.run") == run.id
-                            and p.attributes.get("http.route") == "/admin/items/{item}" for p in got), 30)  # fmt: skip
+            assert live.get("/fail")[0] == 500
+        spans = live.wait_spans(*["GET /users/{id}"] * 3, "GET /admin/items/{item}", *(["GET /fail"] if fails else []))
+        points = live.wait_metric("http.server.request.duration", where={"http.route": "/admin/items/{item}"})
 
-    by_path = {s.attributes["url.path"]: s for s in ours(spans)}
+    by_path = {s.attributes["url.path"]: s for s in spans if s.kind == "SERVER"}
     for p in ("/users/1", "/users/2", "/users/3"):
         assert by_path[p].name == "GET /users/{id}" and by_path[p].attributes["http.route"] == "/users/{id}"
     assert by_path["/admin/items/9"].name == "GET /admin/items/{item}"
-    series = latest(points, "http.server.request.duration", proc.pid)
+    series = latest(points, "http.server.request.duration", live.pid)
     users = [p for p in series.values() if p.attributes.get("http.route") == "/users/{id}"]
     assert len(users) == 1 and users[0].count == 3  # one series, whatever the id
     if fails:

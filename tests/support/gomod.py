@@ -62,7 +62,8 @@ def build_app(parent: Path, path: str, files: dict[str, str], requires: list[str
     `go get` takes them), built by rulec with each of `plugins` applied;
     returns the binary."""
     root = write_module(parent / "app", path, files)
-    for args in (["get", *requires], ["mod", "tidy"]):
+    fetch = [["get", *requires]] if requires else []  # the standard library alone: nothing to get
+    for args in [*fetch, ["mod", "tidy"]]:
         proc = go(*args, cwd=root)
         assert proc.returncode == 0, proc.stderr
     proc = rulec("build", "-o", str(root / "app"), ".", cwd=root)

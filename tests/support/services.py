@@ -156,3 +156,18 @@ def postgres_database(server: Server, name: str) -> str:
         if proc.returncode != 0:
             raise ServiceError(f"{sql} failed:\n{proc.stderr}")
     return name
+
+
+def postgres_url(server: Server, database: str = "postgres") -> str:
+    """A URL DSN (pgx's, and any libpq-style driver's) for user postgres."""
+    return f"postgres://postgres@{server.addr}/{database}?sslmode=disable"
+
+
+def postgres_keywords(server: Server, database: str = "postgres") -> str:
+    """A key=value DSN (lib/pq's, gorm's postgres driver's) for user postgres."""
+    return f"host={server.host} port={server.port} user=postgres dbname={database} sslmode=disable"
+
+
+def mariadb_dsn(server: Server, database: str = "test") -> str:
+    """A go-sql-driver/mysql DSN for user root."""
+    return f"root@tcp({server.addr})/{database}"
