@@ -1,0 +1,88 @@
+package coretest
+
+import (
+	"maps"
+	"strconv"
+	"testing"
+
+	"go.opentelemetry.io/otel/codes"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// WaitSpans waits until n spans have ended (see WaitEnded) and returns them.
+func WaitSpans(t testing.TB, rec *tracetest.SpanRecorder, n int) []sdktrace.ReadOnlySpan {
+	t.Helper()
+	return WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == n })
+}
+
+// CheckRouteSpan checks the SERVER span of a request a router served:
+// named by its method and route ("GET /users/{id}"), or its method alone
+// when route is "" (no route matched), with that http.route (none for ""),
+// the status code code, and failed, with the code as error.type, for a 5xx
+// only (a 4xx is the client's error).
+func CheckRouteSpan(t testing.TB, s sdktrace.ReadOnlySpan, method, route string, code int64) {
+	t.Helper()
+	name, wantRoute, status, errType := method, any(nil), codes.Unset, any(nil)
+	if route != "" {
+		name, wantRoute = method+" "+route, route
+	}
+	if code >= 500 {
+		status, errType = codes.Error, strconv.FormatInt(code, 10)
+	}
+	if s.Name() != name || s.SpanKind() != trace.SpanKindServer || s.Status().Code != status {
+		t.Errorf("span %q kind %v status %v, want %q %v", s.Name(), s.SpanKind(), s.Status(), name, status)
+	}
+	CheckAttrs(t, s.Name(), Attrs(s), map[string]any{
+		"http.route": wantRoute, "http.response.status_code": code, "error.type": errType,
+	})
+}
+
+// GetRoutes sends a GET carrying Traceparent for each of paths below url,
+// one after another, each to be answered 200 with a body. It waits for
+// their server spans and checks that each is named by its route, routes[i]
+// (CheckRouteSpan), carries its path as url.path and continues the remote
+// trace; it returns them, in order.
+func GetRoutes(t testing.TB, rec *tracetest.SpanRecorder, url string, paths, routes []string) []sdktrace.ReadOnlySpan {
+	t.Helper()
+	for _, p := range paths {
+		if code, body := Get(t, url+p, "traceparent", Traceparent); code != 200 || body == "" {
+			t.Fatalf("GET %s: %d %q", p, code, body)
+		}
+	}
+	spans := WaitSpans(t, rec, len(paths))
+	for i, s := range spans {
+		CheckRouteSpan(t, s, "GET", routes[i], 200)
+		CheckAttrs(t, s.Name(), Attrs(s), map[string]any{"url.path": paths[i]})
+		CheckRemoteParent(t, s)
+	}
+	return spans
+}
+
+// CheckHandlerSpans checks that each request's handler ran with its server
+// span as its context's: handlers[i] is what the i-th request's handler
+// found there (trace.SpanContextFromContext of its request's context).
+func CheckHandlerSpans(t testing.TB, spans []sdktrace.ReadOnlySpan, handlers []trace.SpanContext) {
+	t.Helper()
+	if len(handlers) != len(spans) {
+		t.Fatalf("%d handler calls for %d spans", len(handlers), len(spans))
+	}
+	for i, s := range spans {
+		if !handlers[i].Equal(s.SpanContext()) {
+			t.Errorf("%s: the handler's context does not carry the server span", s.Name())
+		}
+	}
+}
+
+// CheckRouteSeries checks http.server.request.duration (in seconds) by
+// route: one series per route, whatever the path's ids, with the counts
+// of want (the key nil for requests no route matched), and no other.
+func CheckRouteSeries(t testing.TB, reader sdkmetric.Reader, want map[any]uint64) {
+	t.Helper()
+	counts := SeriesCounts(t, reader, "http.server.request.duration", "s", func(a map[string]any) any { return a["http.route"] })
+	if !maps.Equal(counts, want) {
+		t.Errorf("duration records by route: %v, want %v", counts, want)
+	}
+}
