@@ -1,8 +1,10 @@
 package coretest
 
 import (
+	"context"
 	"maps"
 	"strconv"
+	"sync"
 	"testing"
 
 	"go.opentelemetry.io/otel/codes"
@@ -61,16 +63,44 @@ func GetRoutes(t testing.TB, rec *tracetest.SpanRecorder, url string, paths, rou
 	return spans
 }
 
-// CheckHandlerSpans checks that each request's handler ran with its server
-// span as its context's: handlers[i] is what the i-th request's handler
-// found there (trace.SpanContextFromContext of its request's context).
-func CheckHandlerSpans(t testing.TB, spans []sdktrace.ReadOnlySpan, handlers []trace.SpanContext) {
+// GetOneRoute sends a GET for path below url, to be answered code, waits
+// for its server span, the test's only one, and checks it is named by
+// route (CheckRouteSpan); it returns the span.
+func GetOneRoute(t testing.TB, rec *tracetest.SpanRecorder, url, path, route string, code int64) sdktrace.ReadOnlySpan {
 	t.Helper()
-	if len(handlers) != len(spans) {
-		t.Fatalf("%d handler calls for %d spans", len(handlers), len(spans))
+	if got, _ := Get(t, url+path); int64(got) != code {
+		t.Fatalf("GET %s: status %d, want %d", path, got, code)
+	}
+	s := WaitSpans(t, rec, 1)[0]
+	CheckRouteSpan(t, s, "GET", route, code)
+	return s
+}
+
+// HandlerSpans collects the span each request's handler finds in its
+// request's context, to check it is the request's server span.
+type HandlerSpans struct {
+	mu  sync.Mutex
+	got []trace.SpanContext
+}
+
+// Add records the span of a handler's request context.
+func (h *HandlerSpans) Add(ctx context.Context) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.got = append(h.got, trace.SpanContextFromContext(ctx))
+}
+
+// Check checks that the i-th handler found the i-th of spans, the server
+// spans of its requests, in order.
+func (h *HandlerSpans) Check(t testing.TB, spans []sdktrace.ReadOnlySpan) {
+	t.Helper()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.got) != len(spans) {
+		t.Fatalf("%d handler calls for %d spans", len(h.got), len(spans))
 	}
 	for i, s := range spans {
-		if !handlers[i].Equal(s.SpanContext()) {
+		if !h.got[i].Equal(s.SpanContext()) {
 			t.Errorf("%s: the handler's context does not carry the server span", s.Name())
 		}
 	}

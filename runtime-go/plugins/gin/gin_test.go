@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/trace"
 
 	"rulec.dev/runtime/core/coretest"
 	"rulec.dev/runtime/plugins/nethttp"
@@ -41,9 +40,9 @@ func serve(t *testing.T, e *gin.Engine) string {
 func TestMatchedRouteNamesServerSpanAndMetric(t *testing.T) {
 	rec := coretest.NewRecorder(t)
 	reader := coretest.NewMetricReader(t)
-	var handlerSpans []trace.SpanContext
+	var handlers coretest.HandlerSpans
 	ok := func(c *gin.Context) {
-		handlerSpans = append(handlerSpans, trace.SpanContextFromContext(c.Request.Context()))
+		handlers.Add(c.Request.Context())
 		c.String(200, "ok")
 	}
 	e := gin.New()
@@ -55,7 +54,7 @@ func TestMatchedRouteNamesServerSpanAndMetric(t *testing.T) {
 	spans := coretest.GetRoutes(t, rec, url,
 		[]string{"/users/1", "/users/2", "/admin/items/9", "/files/a/b.txt"},
 		[]string{"/users/{id}", "/users/{id}", "/admin/items/{item}", "/files/{path...}"})
-	coretest.CheckHandlerSpans(t, spans, handlerSpans)
+	handlers.Check(t, spans)
 	coretest.CheckRouteSeries(t, reader, map[any]uint64{"/users/{id}": 2, "/admin/items/{item}": 1, "/files/{path...}": 1})
 }
 
@@ -69,11 +68,7 @@ func TestHandlerErrorIsRecordedOnTheSpan(t *testing.T) {
 	})
 	url := serve(t, e)
 
-	if code, _ := coretest.Get(t, url+"/fail"); code != 500 {
-		t.Fatalf("status %d", code)
-	}
-	s := coretest.WaitSpans(t, rec, 1)[0]
-	coretest.CheckRouteSpan(t, s, "GET", "/fail", 500)
+	s := coretest.GetOneRoute(t, rec, url, "/fail", "/fail", 500)
 	// The last error the handlers attached, once.
 	if got := fmt.Sprint(coretest.ExceptionMessages(s)); got != "[boom]" {
 		t.Errorf("exceptions %s", got)
@@ -114,11 +109,7 @@ func TestUnmatchedRequestHasNoRoute(t *testing.T) {
 	e.GET("/users/:id", func(c *gin.Context) {})
 	url := serve(t, e)
 
-	if code, _ := coretest.Get(t, url+"/nowhere"); code != 404 {
-		t.Fatalf("status %d", code)
-	}
-	s := coretest.WaitSpans(t, rec, 1)[0]
-	coretest.CheckRouteSpan(t, s, "GET", "", 404)
+	s := coretest.GetOneRoute(t, rec, url, "/nowhere", "", 404)
 	if len(s.Events()) != 0 {
 		t.Errorf("events %v", s.Events())
 	}
