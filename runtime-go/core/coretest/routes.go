@@ -76,15 +76,15 @@ func GetOneRoute(t testing.TB, rec *tracetest.SpanRecorder, url, path, route str
 	return s
 }
 
-// HandlerSpans collects the span each request's handler finds in its
+// handlerSpans collects the span each request's handler finds in its
 // request's context, to check it is the request's server span.
-type HandlerSpans struct {
+type handlerSpans struct {
 	mu  sync.Mutex
 	got []trace.SpanContext
 }
 
 // Add records the span of a handler's request context.
-func (h *HandlerSpans) Add(ctx context.Context) {
+func (h *handlerSpans) Add(ctx context.Context) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.got = append(h.got, trace.SpanContextFromContext(ctx))
@@ -92,7 +92,7 @@ func (h *HandlerSpans) Add(ctx context.Context) {
 
 // Check checks that the i-th handler found the i-th of spans, the server
 // spans of its requests, in order.
-func (h *HandlerSpans) Check(t testing.TB, spans []sdktrace.ReadOnlySpan) {
+func (h *handlerSpans) Check(t testing.TB, spans []sdktrace.ReadOnlySpan) {
 	t.Helper()
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -115,4 +115,26 @@ func CheckRouteSeries(t testing.TB, reader sdkmetric.Reader, want map[any]uint64
 	if !maps.Equal(counts, want) {
 		t.Errorf("duration records by route: %v, want %v", counts, want)
 	}
+}
+
+// CheckMatchedRoutes runs the scenario of requests a router matched: serve
+// builds the router under test, whose handlers call handled with their
+// request's context and answer 200 with a body, runs it under the server
+// hooks whose span the router's hooks name and returns its URL. Each of
+// paths is then requested and its span checked to be named by its route,
+// routes[i] (GetRoutes), to be the one its handler found in its context
+// (handlerSpans), and counted in its route's duration series, one series
+// per route (CheckRouteSeries).
+func CheckMatchedRoutes(t *testing.T, paths, routes []string, serve func(handled func(context.Context)) string) {
+	t.Helper()
+	rec := NewRecorder(t)
+	reader := NewMetricReader(t)
+	var handlers handlerSpans
+	url := serve(handlers.Add)
+	handlers.Check(t, GetRoutes(t, rec, url, paths, routes))
+	want := map[any]uint64{}
+	for _, r := range routes {
+		want[r]++
+	}
+	CheckRouteSeries(t, reader, want)
 }

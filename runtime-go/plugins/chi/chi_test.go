@@ -1,6 +1,7 @@
 package chi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -39,26 +40,22 @@ func serve(t *testing.T, h http.Handler) string {
 }
 
 func TestMatchedRouteNamesServerSpanAndMetric(t *testing.T) {
-	rec := coretest.NewRecorder(t)
-	reader := coretest.NewMetricReader(t)
-	var handlers coretest.HandlerSpans
-	ok := func(w http.ResponseWriter, r *http.Request) {
-		handlers.Add(r.Context())
-		fmt.Fprint(w, chi.URLParam(r, "id")+chi.URLParam(r, "item"))
-	}
-	r := newRouter()
-	r.Get("/users/{id}", ok)
-	admin := newRouter()
-	admin.Get("/items/{item}", ok)
-	r.Mount("/admin", admin)
-	url := serve(t, r)
-
-	// The mounted router's pattern carries the mount point.
-	spans := coretest.GetRoutes(t, rec, url,
+	coretest.CheckMatchedRoutes(t,
 		[]string{"/users/1", "/users/2", "/admin/items/9"},
-		[]string{"/users/{id}", "/users/{id}", "/admin/items/{item}"})
-	handlers.Check(t, spans)
-	coretest.CheckRouteSeries(t, reader, map[any]uint64{"/users/{id}": 2, "/admin/items/{item}": 1})
+		// The mounted router's pattern carries the mount point.
+		[]string{"/users/{id}", "/users/{id}", "/admin/items/{item}"},
+		func(handled func(context.Context)) string {
+			ok := func(w http.ResponseWriter, r *http.Request) {
+				handled(r.Context())
+				fmt.Fprint(w, chi.URLParam(r, "id")+chi.URLParam(r, "item"))
+			}
+			r := newRouter()
+			r.Get("/users/{id}", ok)
+			admin := newRouter()
+			admin.Get("/items/{item}", ok)
+			r.Mount("/admin", admin)
+			return serve(t, r)
+		})
 }
 
 func TestUnmatchedRequestHasNoRoute(t *testing.T) {

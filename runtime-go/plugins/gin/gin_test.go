@@ -1,6 +1,7 @@
 package gin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -38,24 +39,17 @@ func serve(t *testing.T, e *gin.Engine) string {
 }
 
 func TestMatchedRouteNamesServerSpanAndMetric(t *testing.T) {
-	rec := coretest.NewRecorder(t)
-	reader := coretest.NewMetricReader(t)
-	var handlers coretest.HandlerSpans
-	ok := func(c *gin.Context) {
-		handlers.Add(c.Request.Context())
-		c.String(200, "ok")
-	}
-	e := gin.New()
-	e.GET("/users/:id", ok)
-	e.Group("/admin").GET("/items/:item", ok)
-	e.GET("/files/*path", ok)
-	url := serve(t, e)
-
-	spans := coretest.GetRoutes(t, rec, url,
+	coretest.CheckMatchedRoutes(t,
 		[]string{"/users/1", "/users/2", "/admin/items/9", "/files/a/b.txt"},
-		[]string{"/users/{id}", "/users/{id}", "/admin/items/{item}", "/files/{path...}"})
-	handlers.Check(t, spans)
-	coretest.CheckRouteSeries(t, reader, map[any]uint64{"/users/{id}": 2, "/admin/items/{item}": 1, "/files/{path...}": 1})
+		[]string{"/users/{id}", "/users/{id}", "/admin/items/{item}", "/files/{path...}"},
+		func(handled func(context.Context)) string {
+			ok := func(c *gin.Context) { handled(c.Request.Context()); c.String(200, "ok") }
+			e := gin.New()
+			e.GET("/users/:id", ok)
+			e.Group("/admin").GET("/items/:item", ok)
+			e.GET("/files/*path", ok)
+			return serve(t, e)
+		})
 }
 
 func TestHandlerErrorIsRecordedOnTheSpan(t *testing.T) {

@@ -1,6 +1,7 @@
 package gorillamux
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -30,25 +31,21 @@ func serve(t *testing.T, r *mux.Router) string {
 }
 
 func TestMatchedTemplateNamesServerSpanAndMetric(t *testing.T) {
-	rec := coretest.NewRecorder(t)
-	reader := coretest.NewMetricReader(t)
-	var handlers coretest.HandlerSpans
-	ok := func(w http.ResponseWriter, r *http.Request) {
-		handlers.Add(r.Context())
-		w.Write([]byte(mux.Vars(r)["id"] + mux.Vars(r)["item"]))
-	}
-	r := mux.NewRouter()
-	r.HandleFunc("/users/{id:[0-9]+}", ok).Methods("GET")
-	r.PathPrefix("/admin").Subrouter().HandleFunc("/items/{item}", ok)
-	url := serve(t, r)
-
-	// The template as written, regular expression and all; a subrouter's
-	// carries its prefix.
-	spans := coretest.GetRoutes(t, rec, url,
+	coretest.CheckMatchedRoutes(t,
 		[]string{"/users/1", "/users/2", "/admin/items/9"},
-		[]string{"/users/{id:[0-9]+}", "/users/{id:[0-9]+}", "/admin/items/{item}"})
-	handlers.Check(t, spans)
-	coretest.CheckRouteSeries(t, reader, map[any]uint64{"/users/{id:[0-9]+}": 2, "/admin/items/{item}": 1})
+		// The template as written, regular expression and all; a
+		// subrouter's carries its prefix.
+		[]string{"/users/{id:[0-9]+}", "/users/{id:[0-9]+}", "/admin/items/{item}"},
+		func(handled func(context.Context)) string {
+			ok := func(w http.ResponseWriter, r *http.Request) {
+				handled(r.Context())
+				w.Write([]byte(mux.Vars(r)["id"] + mux.Vars(r)["item"]))
+			}
+			r := mux.NewRouter()
+			r.HandleFunc("/users/{id:[0-9]+}", ok).Methods("GET")
+			r.PathPrefix("/admin").Subrouter().HandleFunc("/items/{item}", ok)
+			return serve(t, r)
+		})
 }
 
 func TestNoRouteWithoutAMatch(t *testing.T) {
