@@ -2,10 +2,14 @@ package coretest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"go.opentelemetry.io/otel/trace"
+
+	"rulec.dev/runtime/core"
 )
 
 // JSONLines decodes a JSON log (one object a line, as slog's JSON handler,
@@ -41,4 +45,33 @@ func CheckLogIDs(t testing.TB, what string, record map[string]any, sc trace.Span
 	if tid != sc.TraceID().String() || sid != sc.SpanID().String() {
 		t.Errorf("%s: trace_id %v span_id %v, want %s %s", what, tid, sid, sc.TraceID(), sc.SpanID())
 	}
+}
+
+// CheckLogRecords decodes a JSON log (JSONLines), fails the test unless it
+// holds one record per want, and checks the ids of each record against its
+// want (CheckLogIDs), naming it by its field key (its message, say). It
+// returns the records, for checks of their own fields.
+func CheckLogRecords(t testing.TB, data []byte, key string, want ...trace.SpanContext) []map[string]any {
+	t.Helper()
+	records := JSONLines(t, data)
+	if len(records) != len(want) {
+		t.Fatalf("%d records, want %d: %v", len(records), len(want), records)
+	}
+	for i, r := range records {
+		CheckLogIDs(t, fmt.Sprintf("record %d (%v)", i, r[key]), r, want[i])
+	}
+	return records
+}
+
+// DisabledInSpan starts a server span, makes it the goroutine's (see
+// AttachSpan), then turns the runtime off (Disable) for the rest of the
+// test, and returns a context of the span: with rulec off, a log hook adds
+// no ids, neither the context's nor the goroutine's.
+func DisabledInSpan(t testing.TB) context.Context {
+	t.Helper()
+	NewRecorder(t)
+	ctx, span := core.Start(context.Background(), "GET /logs", trace.SpanKindServer)
+	AttachSpan(t, span)
+	Disable(t)
+	return ctx
 }

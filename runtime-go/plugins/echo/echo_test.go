@@ -1,6 +1,7 @@
 package echo
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -8,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
-	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
 	"rulec.dev/runtime/core/coretest"
@@ -43,46 +42,17 @@ func serve(t *testing.T, e *echo.Echo) string {
 }
 
 func TestFoundRouteNamesServerSpanAndMetric(t *testing.T) {
-	rec := coretest.NewRecorder(t)
-	reader := coretest.NewMetricReader(t)
-	var handlerSpans []trace.SpanContext
-	ok := func(c echo.Context) error {
-		handlerSpans = append(handlerSpans, trace.SpanContextFromContext(c.Request().Context()))
-		return c.String(200, "ok")
-	}
-	e := newEcho()
-	e.GET("/users/:id", ok)
-	e.Group("/admin").GET("/items/:item", ok)
-	e.GET("/files/*", ok)
-	url := serve(t, e)
-
-	for _, p := range []string{"/users/1", "/users/2", "/admin/items/9", "/files/a/b.txt"} {
-		if code, _ := coretest.Get(t, url+p, "traceparent", coretest.Traceparent); code != 200 {
-			t.Fatalf("GET %s: %d", p, code)
-		}
-	}
-
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 4 })
-	want := []string{"/users/{id}", "/users/{id}", "/admin/items/{item}", "/files/*"}
-	for i, s := range spans {
-		if s.Name() != "GET "+want[i] || s.SpanKind() != trace.SpanKindServer || s.Status().Code != codes.Unset {
-			t.Errorf("span %d: %q kind %v status %v", i, s.Name(), s.SpanKind(), s.Status())
-		}
-		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": want[i], "http.response.status_code": int64(200)})
-		coretest.CheckRemoteParent(t, s)
-		if !handlerSpans[i].Equal(s.SpanContext()) {
-			t.Errorf("%s: the handler's context does not carry the server span", s.Name())
-		}
-	}
-
-	points, _ := coretest.Histogram(t, reader, "http.server.request.duration")
-	counts := map[any]uint64{}
-	for _, p := range points {
-		counts[coretest.SetAttrs(p.Attributes)["http.route"]] += p.Count
-	}
-	if counts["/users/{id}"] != 2 || len(counts) != 3 {
-		t.Errorf("duration records by route: %v, want one series per route whatever the ids", counts)
-	}
+	coretest.CheckMatchedRoutes(t,
+		[]string{"/users/1", "/users/2", "/admin/items/9", "/files/a/b.txt"},
+		[]string{"/users/{id}", "/users/{id}", "/admin/items/{item}", "/files/*"},
+		func(handled func(context.Context)) string {
+			ok := func(c echo.Context) error { handled(c.Request().Context()); return c.String(200, "ok") }
+			e := newEcho()
+			e.GET("/users/:id", ok)
+			e.Group("/admin").GET("/items/:item", ok)
+			e.GET("/files/*", ok)
+			return serve(t, e)
+		})
 }
 
 func TestReturnedErrorsAreRecordedOnTheSpan(t *testing.T) {
@@ -98,20 +68,20 @@ func TestReturnedErrorsAreRecordedOnTheSpan(t *testing.T) {
 	if code, _ := coretest.Get(t, url+"/forbidden"); code != 403 {
 		t.Fatalf("status %d", code)
 	}
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 2 })
+	spans := coretest.WaitSpans(t, rec, 2)
 
 	fail := coretest.FindSpan(t, spans, "GET /fail/{id}", trace.SpanKindServer)
-	if fail.Status().Code != codes.Error || fmt.Sprint(coretest.ExceptionMessages(fail)) != "[boom]" {
-		t.Errorf("500: status %v exceptions %v", fail.Status(), coretest.ExceptionMessages(fail))
+	coretest.CheckRouteSpan(t, fail, "GET", "/fail/{id}", 500)
+	if fmt.Sprint(coretest.ExceptionMessages(fail)) != "[boom]" {
+		t.Errorf("500: exceptions %v", coretest.ExceptionMessages(fail))
 	}
-	coretest.CheckAttrs(t, fail.Name(), coretest.Attrs(fail), map[string]any{"http.response.status_code": int64(500), "error.type": "500"})
 
 	// A 4xx is the client's error: on record, but the span has not failed.
 	forbidden := coretest.FindSpan(t, spans, "GET /forbidden", trace.SpanKindServer)
-	if forbidden.Status().Code != codes.Unset || len(coretest.ExceptionMessages(forbidden)) != 1 {
-		t.Errorf("403: status %v exceptions %v", forbidden.Status(), coretest.ExceptionMessages(forbidden))
+	coretest.CheckRouteSpan(t, forbidden, "GET", "/forbidden", 403)
+	if len(coretest.ExceptionMessages(forbidden)) != 1 {
+		t.Errorf("403: exceptions %v", coretest.ExceptionMessages(forbidden))
 	}
-	coretest.CheckAttrs(t, forbidden.Name(), coretest.Attrs(forbidden), map[string]any{"http.response.status_code": int64(403), "error.type": nil})
 }
 
 func TestUnknownPathsHaveNoRoute(t *testing.T) {
@@ -129,13 +99,9 @@ func TestUnknownPathsHaveNoRoute(t *testing.T) {
 			t.Fatalf("GET %s: status %d", p, code)
 		}
 	}
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == len(paths) })
-	for _, s := range spans {
-		// A 404 is the client's error: the span has not failed.
-		if s.Name() != "GET" || s.Status().Code != codes.Unset {
-			t.Errorf("span %q status %v", s.Name(), s.Status())
-		}
-		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": nil, "http.response.status_code": int64(404), "error.type": nil})
+	// A 404 is the client's error: the span has not failed.
+	for _, s := range coretest.WaitSpans(t, rec, len(paths)) {
+		coretest.CheckRouteSpan(t, s, "GET", "", 404)
 	}
 	points, _ := coretest.Histogram(t, reader, "http.server.request.duration")
 	if len(points) != 1 || points[0].Count != uint64(len(paths)) {
@@ -149,13 +115,7 @@ func TestNotFoundRouteOfTheApplicationIsARoute(t *testing.T) {
 	e.RouteNotFound("/api/*", func(c echo.Context) error { return c.NoContent(404) })
 	url := serve(t, e)
 
-	if code, _ := coretest.Get(t, url+"/api/nowhere"); code != 404 {
-		t.Fatalf("status %d", code)
-	}
-	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
-	if s.Name() != "GET /api/*" {
-		t.Errorf("span %q", s.Name())
-	}
+	coretest.GetOneRoute(t, rec, url, "/api/nowhere", "/api/*", 404)
 }
 
 func TestHooksAreNoOpsOutsideAServerSpan(t *testing.T) {

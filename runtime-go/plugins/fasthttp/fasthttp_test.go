@@ -8,7 +8,6 @@ import (
 
 	"github.com/valyala/fasthttp"
 	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 
 	"rulec.dev/runtime/core"
@@ -78,7 +77,7 @@ func TestServerSpan(t *testing.T) {
 	if code != 201 {
 		t.Fatalf("status %d", code)
 	}
-	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
+	s := coretest.WaitSpans(t, rec, 1)[0]
 	if s.Name() != "GET" || s.SpanKind() != trace.SpanKindServer || s.Status().Code != codes.Unset {
 		t.Errorf("span %q kind %v status %v", s.Name(), s.SpanKind(), s.Status())
 	}
@@ -123,7 +122,7 @@ func TestRouteNamesServerSpanAndFirstWins(t *testing.T) {
 			t.Fatalf("status %d", code)
 		}
 	}
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 2 })
+	spans := coretest.WaitSpans(t, rec, 2)
 	for _, s := range spans {
 		if s.Name() != "GET /users/{id}" {
 			t.Errorf("span %q", s.Name())
@@ -149,7 +148,7 @@ func TestServerErrorAndPanic(t *testing.T) {
 	if code, _ := coretest.Get(t, "http://"+addr+"/fail"); code != 503 {
 		t.Fatalf("status %d", code)
 	}
-	fail := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
+	fail := coretest.WaitSpans(t, rec, 1)[0]
 	if fail.Status().Code != codes.Error {
 		t.Errorf("503: status %v", fail.Status())
 	}
@@ -218,7 +217,7 @@ func TestClientSpanContinuesInTheServer(t *testing.T) {
 	if err != nil || code != 200 {
 		t.Fatalf("status %d, %v", code, err)
 	}
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 2 })
+	spans := coretest.WaitSpans(t, rec, 2)
 	client := coretest.FindSpan(t, spans, "GET", trace.SpanKindClient)
 	backend := coretest.FindSpan(t, spans, "GET", trace.SpanKindServer)
 	if client.Parent().SpanID() != request.SpanContext().SpanID() || client.SpanContext().TraceID() != request.SpanContext().TraceID() {
@@ -261,7 +260,7 @@ func TestClientErrors(t *testing.T) {
 		t.Fatal("a request to a closed port succeeded")
 	}
 
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 3 })
+	spans := coretest.WaitSpans(t, rec, 3)
 	clients := coretest.SpansOfKind(spans, trace.SpanKindClient)
 	if len(clients) != 2 {
 		t.Fatalf("client spans %v", coretest.SpanNames(clients))

@@ -7,9 +7,6 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
-	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
 
 	"rulec.dev/runtime/core/coretest"
 	fhooks "rulec.dev/runtime/plugins/fasthttp"
@@ -76,30 +73,11 @@ func TestMatchedRouteNamesServerSpanAndMetric(t *testing.T) {
 	app.Group("/admin").Get("/items/:item", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	url := serve(t, app)
 
-	for _, p := range []string{"/users/1", "/users/2", "/admin/items/9"} {
-		if code, _ := coretest.Get(t, url+p, "traceparent", coretest.Traceparent); code != 200 {
-			t.Fatalf("GET %s: %d", p, code)
-		}
-	}
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 3 })
 	// The handler's route, not the middleware's ("/"), matched before it.
-	want := []string{"/users/{id}", "/users/{id}", "/admin/items/{item}"}
-	for i, s := range spans {
-		if s.Name() != "GET "+want[i] || s.SpanKind() != trace.SpanKindServer || s.Status().Code != codes.Unset {
-			t.Errorf("span %d: %q kind %v status %v", i, s.Name(), s.SpanKind(), s.Status())
-		}
-		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": want[i], "http.response.status_code": int64(200)})
-		coretest.CheckRemoteParent(t, s)
-	}
-
-	points, _ := coretest.Histogram(t, reader, "http.server.request.duration")
-	counts := map[any]uint64{}
-	for _, p := range points {
-		counts[coretest.SetAttrs(p.Attributes)["http.route"]] += p.Count
-	}
-	if counts["/users/{id}"] != 2 || len(counts) != 2 {
-		t.Errorf("duration records by route: %v, want one series per route whatever the ids", counts)
-	}
+	coretest.GetRoutes(t, rec, url,
+		[]string{"/users/1", "/users/2", "/admin/items/9"},
+		[]string{"/users/{id}", "/users/{id}", "/admin/items/{item}"})
+	coretest.CheckRouteSeries(t, reader, map[any]uint64{"/users/{id}": 2, "/admin/items/{item}": 1})
 }
 
 func TestFailingRoutesKeepTheirName(t *testing.T) {
@@ -114,14 +92,9 @@ func TestFailingRoutesKeepTheirName(t *testing.T) {
 			t.Fatalf("GET %s: %d", p, code)
 		}
 	}
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 2 })
-	for i, name := range []string{"GET /boom", "GET /err/{id}"} {
-		s := spans[i]
-		if s.Name() != name || s.Status().Code != codes.Error {
-			t.Errorf("span %q status %v, want %q failed", s.Name(), s.Status(), name)
-		}
-		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.response.status_code": int64(500), "error.type": "500"})
-	}
+	spans := coretest.WaitSpans(t, rec, 2)
+	coretest.CheckRouteSpan(t, spans[0], "GET", "/boom", 500)
+	coretest.CheckRouteSpan(t, spans[1], "GET", "/err/{id}", 500)
 }
 
 func TestUnmatchedRequestHasNoRoute(t *testing.T) {
@@ -130,15 +103,8 @@ func TestUnmatchedRequestHasNoRoute(t *testing.T) {
 	app.Get("/users/:id", func(c *fiber.Ctx) error { return nil })
 	url := serve(t, app)
 
-	if code, _ := coretest.Get(t, url+"/nowhere"); code != 404 {
-		t.Fatalf("status %d", code)
-	}
-	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
 	// The middleware matched, and ran; no route did.
-	if s.Name() != "GET" || s.Status().Code != codes.Unset {
-		t.Errorf("span %q status %v", s.Name(), s.Status())
-	}
-	coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": nil, "http.response.status_code": int64(404)})
+	coretest.GetOneRoute(t, rec, url, "/nowhere", "", 404)
 }
 
 func TestHooksIgnoreWhatTheyCannotName(t *testing.T) {

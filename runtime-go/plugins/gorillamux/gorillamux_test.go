@@ -1,14 +1,12 @@
 package gorillamux
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/gorilla/mux"
-	"go.opentelemetry.io/otel/codes"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
 
 	"rulec.dev/runtime/core/coretest"
 	"rulec.dev/runtime/plugins/nethttp"
@@ -33,47 +31,21 @@ func serve(t *testing.T, r *mux.Router) string {
 }
 
 func TestMatchedTemplateNamesServerSpanAndMetric(t *testing.T) {
-	rec := coretest.NewRecorder(t)
-	reader := coretest.NewMetricReader(t)
-	var handlerSpans []trace.SpanContext
-	ok := func(w http.ResponseWriter, r *http.Request) {
-		handlerSpans = append(handlerSpans, trace.SpanContextFromContext(r.Context()))
-		w.Write([]byte(mux.Vars(r)["id"] + mux.Vars(r)["item"]))
-	}
-	r := mux.NewRouter()
-	r.HandleFunc("/users/{id:[0-9]+}", ok).Methods("GET")
-	r.PathPrefix("/admin").Subrouter().HandleFunc("/items/{item}", ok)
-	url := serve(t, r)
-
-	for _, p := range []string{"/users/1", "/users/2", "/admin/items/9"} {
-		if code, body := coretest.Get(t, url+p, "traceparent", coretest.Traceparent); code != 200 || body == "" {
-			t.Fatalf("GET %s: %d %q", p, code, body)
-		}
-	}
-
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 3 })
-	// The template as written, regular expression and all; a subrouter's
-	// carries its prefix.
-	want := []string{"/users/{id:[0-9]+}", "/users/{id:[0-9]+}", "/admin/items/{item}"}
-	for i, s := range spans {
-		if s.Name() != "GET "+want[i] || s.SpanKind() != trace.SpanKindServer || s.Status().Code != codes.Unset {
-			t.Errorf("span %d: %q kind %v status %v", i, s.Name(), s.SpanKind(), s.Status())
-		}
-		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": want[i], "http.response.status_code": int64(200)})
-		coretest.CheckRemoteParent(t, s)
-		if !handlerSpans[i].Equal(s.SpanContext()) {
-			t.Errorf("%s: the handler's context does not carry the server span", s.Name())
-		}
-	}
-
-	points, _ := coretest.Histogram(t, reader, "http.server.request.duration")
-	counts := map[any]uint64{}
-	for _, p := range points {
-		counts[coretest.SetAttrs(p.Attributes)["http.route"]] += p.Count
-	}
-	if counts["/users/{id:[0-9]+}"] != 2 || len(counts) != 2 {
-		t.Errorf("duration records by route: %v, want one series per route whatever the ids", counts)
-	}
+	coretest.CheckMatchedRoutes(t,
+		[]string{"/users/1", "/users/2", "/admin/items/9"},
+		// The template as written, regular expression and all; a
+		// subrouter's carries its prefix.
+		[]string{"/users/{id:[0-9]+}", "/users/{id:[0-9]+}", "/admin/items/{item}"},
+		func(handled func(context.Context)) string {
+			ok := func(w http.ResponseWriter, r *http.Request) {
+				handled(r.Context())
+				w.Write([]byte(mux.Vars(r)["id"] + mux.Vars(r)["item"]))
+			}
+			r := mux.NewRouter()
+			r.HandleFunc("/users/{id:[0-9]+}", ok).Methods("GET")
+			r.PathPrefix("/admin").Subrouter().HandleFunc("/items/{item}", ok)
+			return serve(t, r)
+		})
 }
 
 func TestNoRouteWithoutAMatch(t *testing.T) {
@@ -90,17 +62,9 @@ func TestNoRouteWithoutAMatch(t *testing.T) {
 	if code, _ := coretest.Get(t, url+"/nowhere"); code != 404 || resp.StatusCode != 405 {
 		t.Fatalf("status %d, %d", code, resp.StatusCode)
 	}
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 2 })
-	for i, want := range []struct {
-		name string
-		code int64
-	}{{"POST", 405}, {"GET", 404}} {
-		s := spans[i]
-		if s.Name() != want.name || s.Status().Code != codes.Unset {
-			t.Errorf("span %q status %v", s.Name(), s.Status())
-		}
-		coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": nil, "http.response.status_code": want.code})
-	}
+	spans := coretest.WaitSpans(t, rec, 2)
+	coretest.CheckRouteSpan(t, spans[0], "POST", "", 405)
+	coretest.CheckRouteSpan(t, spans[1], "GET", "", 404)
 }
 
 func TestNotFoundHandlerMatchHasNoRoute(t *testing.T) {
@@ -111,14 +75,7 @@ func TestNotFoundHandlerMatchHasNoRoute(t *testing.T) {
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(404) })
 	url := serve(t, r)
 
-	if code, _ := coretest.Get(t, url+"/nowhere"); code != 404 {
-		t.Fatalf("status %d", code)
-	}
-	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
-	if s.Name() != "GET" {
-		t.Errorf("span %q", s.Name())
-	}
-	coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"http.route": nil})
+	coretest.GetOneRoute(t, rec, url, "/nowhere", "", 404)
 }
 
 func TestFailedHandlerKeepsItsRoute(t *testing.T) {
@@ -127,14 +84,7 @@ func TestFailedHandlerKeepsItsRoute(t *testing.T) {
 	r.HandleFunc("/fail/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
 	url := serve(t, r)
 
-	if code, _ := coretest.Get(t, url+"/fail/1"); code != 500 {
-		t.Fatalf("status %d", code)
-	}
-	s := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })[0]
-	if s.Name() != "GET /fail/{id}" || s.Status().Code != codes.Error {
-		t.Errorf("span %q status %v", s.Name(), s.Status())
-	}
-	coretest.CheckAttrs(t, s.Name(), coretest.Attrs(s), map[string]any{"error.type": "500", "http.route": "/fail/{id}"})
+	coretest.GetOneRoute(t, rec, url, "/fail/1", "/fail/{id}", 500)
 }
 
 func TestHooksAreNoOpsOutsideAServerSpan(t *testing.T) {

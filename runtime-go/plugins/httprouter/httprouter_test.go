@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/julienschmidt/httprouter"
-	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"rulec.dev/runtime/core/coretest"
 	"rulec.dev/runtime/plugins/nethttp"
@@ -43,7 +42,7 @@ func TestTheMatchedRouteNamesTheServerSpan(t *testing.T) {
 		t.Fatalf("GET /nowhere: %d", code)
 	}
 
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 3 })
+	spans := coretest.WaitSpans(t, rec, 3)
 	want := []struct{ name, route string }{
 		{"GET /users/{id}", "/users/{id}"},
 		{"GET /files/{path...}", "/files/{path...}"},
@@ -77,7 +76,7 @@ func TestSwitchedOffTheRouteIsNotRecorded(t *testing.T) {
 	t.Cleanup(func() { pluginSwitch.Store(true) })
 	coretest.Get(t, url+"/users/7")
 
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })
+	spans := coretest.WaitSpans(t, rec, 1)
 	if spans[0].Name() != "GET" {
 		t.Errorf("span %q: a switched-off plugin named it", spans[0].Name())
 	}

@@ -35,31 +35,17 @@ func TestEntriesCarryTheirSpansIDs(t *testing.T) {
 	_, other := core.Start(context.Background(), "other", trace.SpanKindInternal)
 	l.WithContext(trace.ContextWithSpan(context.Background(), other)).Error("another span's context")
 
-	records := coretest.JSONLines(t, buf.Bytes())
-	if len(records) != 5 {
-		t.Fatalf("%d records", len(records))
-	}
-	want := []trace.SpanContext{{}, request.SpanContext(), {}, request.SpanContext(), other.SpanContext()}
-	for i, r := range records {
-		coretest.CheckLogIDs(t, r["msg"].(string), r, want[i])
-	}
+	records := coretest.CheckLogRecords(t, buf.Bytes(), "msg",
+		trace.SpanContext{}, request.SpanContext(), trace.SpanContext{}, request.SpanContext(), other.SpanContext())
 	if records[3]["n"] != float64(3) || records[3]["level"] != "warning" {
 		t.Errorf("the entry's own fields: %v", records[3])
 	}
 }
 
 func TestNoIDsWhenDisabled(t *testing.T) {
-	coretest.NewRecorder(t)
-	_, span := core.Start(context.Background(), "GET /logs", trace.SpanKindServer)
-	ctx := trace.ContextWithSpan(context.Background(), span)
-	coretest.AttachSpan(t, span)
-	coretest.Disable(t)
+	ctx := coretest.DisabledInSpan(t)
 	var buf bytes.Buffer
 	newLogger(&buf).WithContext(ctx).Info("disabled")
-	records := coretest.JSONLines(t, buf.Bytes())
-	if len(records) != 1 {
-		t.Fatalf("%d records", len(records))
-	}
-	coretest.CheckLogIDs(t, "disabled", records[0], trace.SpanContext{})
+	coretest.CheckLogRecords(t, buf.Bytes(), "msg", trace.SpanContext{})
 	NewAfter(nil) // a constructor's nil: nothing to hook
 }

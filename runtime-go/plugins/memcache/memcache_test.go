@@ -217,18 +217,9 @@ func TestCommandsAreClientSpansUnderTheGoroutine(t *testing.T) {
 	}
 	coretest.CheckAttrs(t, "ADD", coretest.Attrs(add), map[string]any{"error.type": "*errors.errorString"})
 
-	points, unit := coretest.Histogram(t, reader, "db.client.operation.duration")
-	if unit != "s" {
-		t.Errorf("unit %q", unit)
-	}
-	counts := map[string]uint64{}
-	for _, p := range points {
-		a := coretest.SetAttrs(p.Attributes)
-		if a["db.system.name"] != "memcached" || a["db.query.text"] != nil {
-			t.Errorf("series %v", a)
-		}
-		counts[fmt.Sprint(a["db.operation.name"], " ", a["error.type"] != nil)] += p.Count
-	}
+	counts := coretest.DBSeries(t, reader, "memcached", func(a map[string]any) string {
+		return fmt.Sprint(a["db.operation.name"], " ", a["error.type"] != nil)
+	})
 	if counts["GET false"] != 3 || counts["ADD true"] != 1 || counts["DELETE false"] != 2 {
 		t.Errorf("series counts %v", counts)
 	}

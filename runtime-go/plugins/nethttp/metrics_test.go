@@ -1,7 +1,6 @@
 package nethttp
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -15,30 +14,15 @@ import (
 	"rulec.dev/runtime/core/coretest"
 )
 
-// histogram returns the named histogram's points, failing if it is absent.
+// histogram returns the named histogram's points, failing if it is absent;
+// the durations are in seconds.
 func histogram(t *testing.T, reader sdkmetric.Reader, name string) []metricdata.HistogramDataPoint[float64] {
 	t.Helper()
-	var rm metricdata.ResourceMetrics
-	if err := reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatal(err)
+	points, unit := coretest.Histogram(t, reader, name)
+	if unit != "s" {
+		t.Errorf("%s unit %q, want s", name, unit)
 	}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != name {
-				continue
-			}
-			if m.Unit != "s" {
-				t.Errorf("%s unit %q, want s", name, m.Unit)
-			}
-			h, ok := m.Data.(metricdata.Histogram[float64])
-			if !ok {
-				t.Fatalf("%s is %T, want a histogram", name, m.Data)
-			}
-			return h.DataPoints
-		}
-	}
-	t.Fatalf("no metric %s", name)
-	return nil
+	return points
 }
 
 func attrsOf(set attribute.Set) map[string]string {

@@ -50,7 +50,7 @@ func TestHandlerStepsAsideForRulecsServerSpan(t *testing.T) {
 	if code, _ := coretest.Get(t, url+"/orders", "traceparent", coretest.Traceparent); code != 204 {
 		t.Fatalf("status %d", code)
 	}
-	spans := coretest.WaitEnded(t, rec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })
+	spans := coretest.WaitSpans(t, rec, 1)
 	server := coretest.FindSpan(t, spans, "GET", trace.SpanKindServer)
 	coretest.CheckRemoteParent(t, server)
 	if n := len(appRec.Ended()); n != 0 {
@@ -69,7 +69,7 @@ func TestHandlerTracesWhatRulecDoesNotServe(t *testing.T) {
 	if code, _ := coretest.Get(t, url+"/orders"); code != 204 {
 		t.Fatalf("status %d", code)
 	}
-	spans := coretest.WaitEnded(t, appRec, func(s []sdktrace.ReadOnlySpan) bool { return len(s) == 1 })
+	spans := coretest.WaitSpans(t, appRec, 1)
 	if spans[0].Name() != "orders" || spans[0].SpanKind() != trace.SpanKindServer {
 		t.Errorf("otelhttp span %q kind %v", spans[0].Name(), spans[0].SpanKind())
 	}

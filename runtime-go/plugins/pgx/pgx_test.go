@@ -152,18 +152,9 @@ func TestQueriesExecsAndBatchesAreClientSpans(t *testing.T) {
 		t.Errorf("failed status %q", spans[3].Status().Description)
 	}
 
-	points, unit := coretest.Histogram(t, reader, "db.client.operation.duration")
-	if unit != "s" {
-		t.Errorf("unit %q", unit)
-	}
-	ops := map[string]uint64{}
-	for _, p := range points {
-		a := coretest.SetAttrs(p.Attributes)
-		if a["db.query.text"] != nil || a["db.system.name"] != "postgresql" {
-			t.Errorf("series %v", a)
-		}
-		ops[fmt.Sprint(a["db.operation.name"], " ", a["error.type"])] += p.Count
-	}
+	ops := coretest.DBSeries(t, reader, "postgresql", func(a map[string]any) string {
+		return fmt.Sprint(a["db.operation.name"], " ", a["error.type"])
+	})
 	if ops["BATCH <nil>"] != 1 || ops["SELECT <nil>"] != 1 || ops["SELECT *pgconn.PgError"] != 1 {
 		t.Errorf("series %v", ops)
 	}

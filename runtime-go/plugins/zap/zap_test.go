@@ -38,14 +38,7 @@ func TestEntriesCarryTheGoroutinesSpanIDs(t *testing.T) {
 	write(l.With(zap.String("component", "orders")), zap.WarnLevel, "child logger")
 	write(l, zap.DebugLevel, "below the level") // no entry: Check gives none to Write
 
-	records := coretest.JSONLines(t, buf.Bytes())
-	if len(records) != 3 {
-		t.Fatalf("%d records", len(records))
-	}
-	want := []trace.SpanContext{{}, request.SpanContext(), request.SpanContext()}
-	for i, r := range records {
-		coretest.CheckLogIDs(t, r["msg"].(string), r, want[i])
-	}
+	records := coretest.CheckLogRecords(t, buf.Bytes(), "msg", trace.SpanContext{}, request.SpanContext(), request.SpanContext())
 	if records[1]["n"] != float64(1) || records[2]["component"] != "orders" {
 		t.Errorf("the entries' own fields: %v, %v", records[1], records[2])
 	}
@@ -65,15 +58,8 @@ func TestHookLeavesTheCallersFieldsAlone(t *testing.T) {
 }
 
 func TestNoIDsWhenDisabled(t *testing.T) {
-	coretest.NewRecorder(t)
-	_, span := core.Start(context.Background(), "GET /logs", trace.SpanKindServer)
-	coretest.AttachSpan(t, span)
-	coretest.Disable(t)
+	coretest.DisabledInSpan(t)
 	var buf bytes.Buffer
 	write(newLogger(&buf), zap.InfoLevel, "disabled")
-	records := coretest.JSONLines(t, buf.Bytes())
-	if len(records) != 1 {
-		t.Fatalf("%d records", len(records))
-	}
-	coretest.CheckLogIDs(t, "disabled", records[0], trace.SpanContext{})
+	coretest.CheckLogRecords(t, buf.Bytes(), "msg", trace.SpanContext{})
 }
