@@ -10,6 +10,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from console_page import open_page as _open
+from console_page import table_rows as _rows
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from otlp_client import kv
 from support.viewproc import View, rulec_view
@@ -45,30 +47,6 @@ def view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[View]:
         while started.api("/api/overview?last=1h")[1]["services"] == [] and time.monotonic() < deadline:
             time.sleep(0.1)
         yield started
-
-
-@pytest.fixture
-def page(browser, view: View):  # noqa: ANN001, ANN201 (Playwright's types are optional)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield page
-    context.close()
-    assert errors == []
-
-
-def _open(page, view: View, route: str, name: str):  # noqa: ANN001, ANN202
-    page.goto(f"{view.console}#/{route}")
-    page.wait_for_selector(f"main[data-ready='{name}']")
-    return page
-
-
-def _rows(page, testid: str) -> list[list[str]]:  # noqa: ANN001
-    return page.eval_on_selector_all(
-        f"[data-testid='{testid}'] tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"
-    )
 
 
 SPECS = shop_traffic(TRACES)  # the same spans the view fixture sends (a fixed seed)

@@ -1,7 +1,7 @@
 // 6 Instances: per service instance, the RED of the requests it served and the
 // latest runtime metric values it reported.
 import { api } from "../api.js";
-import { el, link, redColumns, table, time, tracesHref } from "../ui.js";
+import { el, errorsHelp, link, redColumns, table, time, tracesHref } from "../ui.js";
 
 const keyOf = (r) => `${r.service}\u0000${r.instance ?? ""}`;
 
@@ -31,4 +31,5 @@ export async function render(main, _arg, params) {
       ], g.metrics, "instance-metrics") : el("p", { class: "empty" }, "No runtime metrics."),
     );
   }
+  if (red.length) main.append(errorsHelp());
 }

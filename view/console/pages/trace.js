@@ -43,7 +43,7 @@ export async function render(main, traceId) {
     spans.map((s) => el("div", { class: "row", "data-span-id": s.span_id },
       el("div", { style: `padding-left: ${depth.get(s.span_id) * 1.2}em` }, el("strong", {}, s.service), ` ${s.name}`),
       el("div", { class: "bar-track" }, el("div", {
-        class: s.status === "ERROR" ? "bar err" : "bar",
+        class: s.error ? "bar err" : "bar",
         style: `left: ${((s.start_ns - t0) / total) * 100}%; width: ${(s.duration_ns / total) * 100}%`,
       })),
       el("div", { class: "num" }, ms(s.duration_ns)),
