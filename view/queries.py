@@ -39,6 +39,13 @@ ERRORS = f"count(*) FILTER (WHERE {IS_ERROR})"
 # A client's 404 may carry neither error.type nor a status message: its status names it.
 _ERROR_TYPE = "coalesce(error_type, status_message, CAST(http_status AS VARCHAR), 'unknown')"
 
+# Who an instance is, for people: its service.instance.id is a random UUID per
+# process run (runtime-go/core/resource.go), its host and pid are not. Taken from
+# one row's resource after grouping, so JSON is parsed once per instance, not per
+# span. Rows without an instance id may be several processes: no host, no pid.
+_INSTANCE_HOST = """CASE WHEN instance IS NOT NULL THEN any_value(resource) ->> '$."host.name"' END AS host_name,
+    CASE WHEN instance IS NOT NULL THEN TRY_CAST(any_value(resource) ->> '$."process.pid"' AS BIGINT) END AS process_pid"""
+
 
 def _red(count_as: str = "requests") -> str:
     """Rate, errors, duration: the columns every grouped answer shares."""
@@ -267,11 +274,11 @@ def error_series(
 def instance_red(
     con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
 ) -> list[dict[str, Any]]:
-    """RED of the requests each service instance served."""
+    """RED of the requests each service instance served, with its host name and pid."""
     return _dicts(
         con,
         f"""
-        SELECT service, instance, {_red()}
+        SELECT service, instance, {_INSTANCE_HOST}, {_red()}
         FROM spans
         WHERE {_ENTRY} AND start_ns >= $since AND start_ns < $until
             AND ($service IS NULL OR service = $service)
@@ -286,11 +293,12 @@ def instances(
     con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
 ) -> list[dict[str, Any]]:
     """Per instance and sum or gauge metric (the Go runtime's goroutines, heap, GC...):
-    the latest value, when it was taken and how many points arrived."""
+    the latest value, when it was taken and how many points arrived; the instance's
+    host name and pid."""
     return _dicts(
         con,
-        """
-        SELECT service, instance, name, any_value(unit) AS unit, arg_max(value, time_ns) AS latest,
+        f"""
+        SELECT service, instance, {_INSTANCE_HOST}, name, any_value(unit) AS unit, arg_max(value, time_ns) AS latest,
             max(time_ns) AS latest_ns, count(*) AS points
         FROM metric_points
         WHERE value IS NOT NULL AND time_ns >= $since AND time_ns < $until

@@ -25,12 +25,14 @@ pytest.importorskip("playwright.sync_api")
 TRACES = 14  # every seventh fails: checkouts 3 and 10
 
 
-def _goroutines(service: str, instances: dict[str, int]) -> bytes:
-    """A runtime gauge per instance, taken now so it falls in the console's window."""
+def _goroutines(service: str, instances: dict[str, int], resource: dict[str, object] | None = None) -> bytes:
+    """A runtime gauge per instance, taken now so it falls in the console's window;
+    `resource` adds further resource attributes."""
     request = ExportMetricsServiceRequest()
     for instance, value in instances.items():
         rm = request.resource_metrics.add()
         rm.resource.attributes.extend([kv("service.name", service), kv("service.instance.id", instance)])
+        rm.resource.attributes.extend(kv(k, v) for k, v in (resource or {}).items())
         gauge = rm.scope_metrics.add().metrics.add(name="go.goroutine.count", unit="{goroutine}").gauge
         gauge.data_points.add(as_int=value, time_unix_nano=time.time_ns())
     return request.SerializeToString()
@@ -182,6 +184,21 @@ def test_instances_page_shows_runtime_metrics(page, view: View) -> None:  # noqa
     for service, instance in sorted(served):
         hits = [s for s in SPECS if s.kind == "SERVER" and (s.service, s.instance) == (service, instance)]
         assert [str(len(hits)), str(sum(s.error for s in hits))] in red
+
+
+def test_instances_are_named_by_host_and_pid(page, view: View) -> None:  # noqa: ANN001
+    uuid = "5f0c6b9e-2d4a-4c1b-9e8f-0a1b2c3d4e5f"
+    assert view.send(_goroutines("worker", {uuid: 3}, {"host.name": "build-7", "process.pid": 4242}), "/v1/metrics") == 200
+    deadline = time.monotonic() + 10
+    while not view.api("/api/instances?service=worker")[1] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    _open(page, view, "instances", "instances")
+    label = page.locator("h2", has_text="worker").locator("[data-testid='instance']")
+    assert label.inner_text() == "build-7 · pid 4242" and label.get_attribute("title") == uuid
+    assert uuid not in page.inner_text("main")  # on hover only
+    # Without host and pid (the shop's resources have neither), the id itself.
+    unnamed = page.locator("h2", has_text="frontend").locator("[data-testid='instance']")
+    assert unnamed.all_inner_texts() == ["fe-0", "fe-1"]
 
 
 def test_config_page_shows_and_saves_the_stored_settings(page, view: View) -> None:  # noqa: ANN001

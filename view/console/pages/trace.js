@@ -1,7 +1,7 @@
 // A trace's waterfall: every span in start order, indented under its parent, with
 // its attributes, events and resource.
 import { api } from "../api.js";
-import { el, ms } from "../ui.js";
+import { el, instanceLabel, ms } from "../ui.js";
 
 // Depth of each span; a span whose parent is missing (not received) starts a new root.
 function depths(spans) {
@@ -23,7 +23,8 @@ const pairs = (title, obj) => el("div", {}, el("strong", {}, title),
 
 function details(span) {
   return el("details", {},
-    el("summary", {}, `${span.kind} · ${span.status}${span.status_message ? `: ${span.status_message}` : ""} · ${span.instance || ""}`),
+    el("summary", {}, `${span.kind} · ${span.status}${span.status_message ? `: ${span.status_message}` : ""} · `,
+      span.instance ? instanceLabel(span.instance, span.resource["host.name"], span.resource["process.pid"]) : ""),
     pairs("Attributes", span.attributes),
     span.events.length ? el("div", {}, el("strong", {}, "Events"), span.events.map((e) => pairs(e.name, e.attributes || {}))) : null,
     pairs("Resource", span.resource));
