@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from view.duration import parse_duration
+from view.queries import IS_ERROR
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS alert_rule_ids;
@@ -42,7 +43,7 @@ _ENTRY = "kind IN ('SERVER', 'CONSUMER')"
 _DB = "kind = 'CLIENT' AND db_system IS NOT NULL"
 # metric: (what it means, the spans it looks at, the figure over them).
 METRICS: dict[str, tuple[str, str, str]] = {
-    "error_rate": ("share of requests with status ERROR (0..1)", _ENTRY, "avg(CASE WHEN status = 'ERROR' THEN 1 ELSE 0 END)"),
+    "error_rate": ("share of requests that are errors (0..1; a 4xx is not a server's error)", _ENTRY, f"avg({IS_ERROR}::INTEGER)"),
     "p99_ms": ("p99 request latency, ms", _ENTRY, "quantile_cont(duration_ns, 0.99) / 1e6"),
     "http_5xx_ratio": (
         "share of HTTP requests answered 5xx (0..1)",

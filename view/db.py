@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from view import alerts, config
+from view import alerts, config, queries
 from view.metrics import MetricPoint
 from view.rows import METRIC_COLUMNS, SPAN_COLUMNS, metric_row, span_row
 from view.spans import Span
@@ -97,7 +97,7 @@ class ViewDb:
         self.path = data_dir / DB_FILE
         self.retention_s = retention_s
         self._root = duckdb.connect(str(self.path))
-        self._root.execute(_SCHEMA + config.SCHEMA + alerts.SCHEMA)
+        self._root.execute(_SCHEMA + queries.SCHEMA + config.SCHEMA + alerts.SCHEMA)
         self._root_lock = threading.Lock()
         self._writer = self._root.cursor()
         self._queue: queue.SimpleQueue[tuple[str, list[tuple[object, ...]]]] = queue.SimpleQueue()

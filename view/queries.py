@@ -4,8 +4,9 @@ answered as JSON-ready dicts and lists.
 Every function takes a reader connection (`ViewDb.reader()`) and a time window
 [since_ns, until_ns) on span start. Durations are in nanoseconds; latency
 percentiles use `quantile_cont` (linear interpolation between closest ranks).
-"Requests" are a service's SERVER and CONSUMER spans, its entry points; a span
-is an error when its status is ERROR.
+"Requests" are a service's SERVER and CONSUMER spans, its entry points. Whether
+a span is an error is decided by one SQL macro, `span_is_error` (SCHEMA), which
+every figure counting errors uses.
 """
 
 from __future__ import annotations
@@ -21,11 +22,35 @@ MINUTE_NS = 60_000_000_000
 CLOCK_SKEW_NS = MINUTE_NS
 _ENTRY = "kind IN ('SERVER', 'CONSUMER')"
 
+# OpenTelemetry's HTTP conventions: a 4xx is the client's mistake, so it fails the
+# CLIENT span but not the SERVER span that answered it; a 5xx fails both. Without
+# an HTTP status, the span's own status decides. Every page counts errors with this
+# one macro, not with the SDK's status, which SDKs set differently for a 4xx.
+SCHEMA = """
+CREATE OR REPLACE MACRO span_is_error(kind, status, http_status) AS coalesce(CASE
+    WHEN http_status IS NULL THEN status = 'ERROR'
+    WHEN kind = 'SERVER' THEN http_status >= 500
+    WHEN kind = 'CLIENT' THEN http_status >= 400 OR status = 'ERROR'
+    ELSE status = 'ERROR' END, false);
+"""
+# The macro over a relation with the spans table's columns.
+IS_ERROR = "span_is_error(kind, status, http_status)"
+ERRORS = f"count(*) FILTER (WHERE {IS_ERROR})"
+# A client's 404 may carry neither error.type nor a status message: its status names it.
+_ERROR_TYPE = "coalesce(error_type, status_message, CAST(http_status AS VARCHAR), 'unknown')"
+
+# Who an instance is, for people: its service.instance.id is a random UUID per
+# process run (runtime-go/core/resource.go), its host and pid are not. Taken from
+# one row's resource after grouping, so JSON is parsed once per instance, not per
+# span. Rows without an instance id may be several processes: no host, no pid.
+_INSTANCE_HOST = """CASE WHEN instance IS NOT NULL THEN any_value(resource) ->> '$."host.name"' END AS host_name,
+    CASE WHEN instance IS NOT NULL THEN TRY_CAST(any_value(resource) ->> '$."process.pid"' AS BIGINT) END AS process_pid"""
+
 
 def _red(count_as: str = "requests") -> str:
     """Rate, errors, duration: the columns every grouped answer shares."""
     return f"""count(*) AS {count_as},
-    count(*) FILTER (WHERE status = 'ERROR') AS errors,
+    {ERRORS} AS errors,
     avg(duration_ns) AS avg_ns,
     quantile_cont(duration_ns, 0.99) AS p99_ns"""
 
@@ -68,9 +93,10 @@ def endpoints(con: duckdb.DuckDBPyConnection, service: str, since_ns: int, until
 # when a SERVER/CONSUMER child span in that service exists, else the client span's
 # peer (database, cache, uninstrumented host). Children are looked for from the
 # window's start (less CLOCK_SKEW_NS) on, so a short window reads only its own
-# part of the table on both sides.
+# part of the table on both sides. The client span's kind, status and http_status
+# are kept under their own names, for IS_ERROR.
 _CALLS = """
-    SELECT c.service AS source, c.status, c.duration_ns, c.db_system, c.rpc_service, c.server_address,
+    SELECT c.service AS source, c.kind, c.status, c.http_status, c.duration_ns, c.db_system, c.rpc_service, c.server_address,
         coalesce(s.service, c.peer) AS target,
         CASE WHEN s.service IS NOT NULL THEN 'service'
              WHEN c.db_system IS NOT NULL THEN 'database'
@@ -108,7 +134,7 @@ def topology(con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int) -> li
         f"""
         WITH calls AS ({_CALLS})
         SELECT source, target, target_kind, count(*) AS calls,
-            count(*) FILTER (WHERE status = 'ERROR') / count(*) AS error_rate,
+            {ERRORS} / count(*) AS error_rate,
             avg(duration_ns) AS avg_ns
         FROM calls
         WHERE target IS NOT NULL
@@ -131,19 +157,20 @@ def traces(
 ) -> list[dict[str, Any]]:
     """Requests matching the filters, newest first, each with its trace's span count.
 
-    `status` is "error" or "ok" (anything but ERROR); None means both. The span
+    `status` is "error" or "ok" (not an error); None means both. The span
     counts read only the hits' traces (a semi join), not every trace's.
     """
     return _dicts(
         con,
         f"""
         WITH hits AS (
-            SELECT trace_id, span_id, service, endpoint, name, start_ns, duration_ns, status, http_status
+            SELECT trace_id, span_id, service, endpoint, name, start_ns, duration_ns, status, http_status,
+                {IS_ERROR} AS error
             FROM spans
             WHERE {_ENTRY} AND start_ns >= $since AND start_ns < $until
                 AND ($service IS NULL OR service = $service)
                 AND ($endpoint IS NULL OR endpoint = $endpoint)
-                AND ($status IS NULL OR (status = 'ERROR') = ($status = 'error'))
+                AND ($status IS NULL OR {IS_ERROR} = ($status = 'error'))
                 AND duration_ns >= $min_duration
             ORDER BY start_ns DESC
             LIMIT $limit
@@ -171,9 +198,9 @@ def trace(con: duckdb.DuckDBPyConnection, trace_id: str) -> list[dict[str, Any]]
     """Every span of one trace in start order, attributes, events and resource included."""
     rows = _dicts(
         con,
-        """
+        f"""
         SELECT trace_id, span_id, parent_span_id, service, instance, name, kind, start_ns, duration_ns,
-            status, status_message, endpoint, error_type, scope, attributes, events, resource
+            status, status_message, endpoint, error_type, scope, attributes, events, resource, {IS_ERROR} AS error
         FROM spans
         WHERE trace_id = $trace_id
         ORDER BY start_ns, span_id
@@ -212,11 +239,11 @@ def errors(
     with the latest trace as an example."""
     return _dicts(
         con,
-        """
-        SELECT service, coalesce(error_type, status_message, 'unknown') AS error_type, endpoint, kind,
+        f"""
+        SELECT service, {_ERROR_TYPE} AS error_type, endpoint, kind,
             count(*) AS count, max_by(trace_id, start_ns) AS latest_trace_id
         FROM spans
-        WHERE status = 'ERROR' AND start_ns >= $since AND start_ns < $until
+        WHERE {IS_ERROR} AND start_ns >= $since AND start_ns < $until
             AND ($service IS NULL OR service = $service)
         GROUP BY ALL
         ORDER BY count DESC, service, error_type, endpoint
@@ -232,10 +259,10 @@ def error_series(
     return _dicts(
         con,
         f"""
-        SELECT service, coalesce(error_type, status_message, 'unknown') AS error_type,
+        SELECT service, {_ERROR_TYPE} AS error_type,
             start_ns // {MINUTE_NS} * {MINUTE_NS} AS minute_ns, count(*) AS count
         FROM spans
-        WHERE status = 'ERROR' AND start_ns >= $since AND start_ns < $until
+        WHERE {IS_ERROR} AND start_ns >= $since AND start_ns < $until
             AND ($service IS NULL OR service = $service)
         GROUP BY ALL
         ORDER BY service, error_type, minute_ns
@@ -247,11 +274,11 @@ def error_series(
 def instance_red(
     con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
 ) -> list[dict[str, Any]]:
-    """RED of the requests each service instance served."""
+    """RED of the requests each service instance served, with its host name and pid."""
     return _dicts(
         con,
         f"""
-        SELECT service, instance, {_red()}
+        SELECT service, instance, {_INSTANCE_HOST}, {_red()}
         FROM spans
         WHERE {_ENTRY} AND start_ns >= $since AND start_ns < $until
             AND ($service IS NULL OR service = $service)
@@ -266,11 +293,12 @@ def instances(
     con: duckdb.DuckDBPyConnection, since_ns: int, until_ns: int, service: str | None = None
 ) -> list[dict[str, Any]]:
     """Per instance and sum or gauge metric (the Go runtime's goroutines, heap, GC...):
-    the latest value, when it was taken and how many points arrived."""
+    the latest value, when it was taken and how many points arrived; the instance's
+    host name and pid."""
     return _dicts(
         con,
-        """
-        SELECT service, instance, name, any_value(unit) AS unit, arg_max(value, time_ns) AS latest,
+        f"""
+        SELECT service, instance, {_INSTANCE_HOST}, name, any_value(unit) AS unit, arg_max(value, time_ns) AS latest,
             max(time_ns) AS latest_ns, count(*) AS points
         FROM metric_points
         WHERE value IS NOT NULL AND time_ns >= $since AND time_ns < $until

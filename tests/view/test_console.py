@@ -10,6 +10,8 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from console_page import open_page as _open
+from console_page import table_rows as _rows
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from otlp_client import kv
 from support.viewproc import View, rulec_view
@@ -23,12 +25,14 @@ pytest.importorskip("playwright.sync_api")
 TRACES = 14  # every seventh fails: checkouts 3 and 10
 
 
-def _goroutines(service: str, instances: dict[str, int]) -> bytes:
-    """A runtime gauge per instance, taken now so it falls in the console's window."""
+def _goroutines(service: str, instances: dict[str, int], resource: dict[str, object] | None = None) -> bytes:
+    """A runtime gauge per instance, taken now so it falls in the console's window;
+    `resource` adds further resource attributes."""
     request = ExportMetricsServiceRequest()
     for instance, value in instances.items():
         rm = request.resource_metrics.add()
         rm.resource.attributes.extend([kv("service.name", service), kv("service.instance.id", instance)])
+        rm.resource.attributes.extend(kv(k, v) for k, v in (resource or {}).items())
         gauge = rm.scope_metrics.add().metrics.add(name="go.goroutine.count", unit="{goroutine}").gauge
         gauge.data_points.add(as_int=value, time_unix_nano=time.time_ns())
     return request.SerializeToString()
@@ -45,30 +49,6 @@ def view(tmp_path_factory: pytest.TempPathFactory) -> Iterator[View]:
         while started.api("/api/overview?last=1h")[1]["services"] == [] and time.monotonic() < deadline:
             time.sleep(0.1)
         yield started
-
-
-@pytest.fixture
-def page(browser, view: View):  # noqa: ANN001, ANN201 (Playwright's types are optional)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield page
-    context.close()
-    assert errors == []
-
-
-def _open(page, view: View, route: str, name: str):  # noqa: ANN001, ANN202
-    page.goto(f"{view.console}#/{route}")
-    page.wait_for_selector(f"main[data-ready='{name}']")
-    return page
-
-
-def _rows(page, testid: str) -> list[list[str]]:  # noqa: ANN001
-    return page.eval_on_selector_all(
-        f"[data-testid='{testid}'] tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"
-    )
 
 
 SPECS = shop_traffic(TRACES)  # the same spans the view fixture sends (a fixed seed)
@@ -204,6 +184,21 @@ def test_instances_page_shows_runtime_metrics(page, view: View) -> None:  # noqa
     for service, instance in sorted(served):
         hits = [s for s in SPECS if s.kind == "SERVER" and (s.service, s.instance) == (service, instance)]
         assert [str(len(hits)), str(sum(s.error for s in hits))] in red
+
+
+def test_instances_are_named_by_host_and_pid(page, view: View) -> None:  # noqa: ANN001
+    uuid = "5f0c6b9e-2d4a-4c1b-9e8f-0a1b2c3d4e5f"
+    assert view.send(_goroutines("worker", {uuid: 3}, {"host.name": "build-7", "process.pid": 4242}), "/v1/metrics") == 200
+    deadline = time.monotonic() + 10
+    while not view.api("/api/instances?service=worker")[1] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    _open(page, view, "instances", "instances")
+    label = page.locator("h2", has_text="worker").locator("[data-testid='instance']")
+    assert label.inner_text() == "build-7 · pid 4242" and label.get_attribute("title") == uuid
+    assert uuid not in page.inner_text("main")  # on hover only
+    # Without host and pid (the shop's resources have neither), the id itself.
+    unnamed = page.locator("h2", has_text="frontend").locator("[data-testid='instance']")
+    assert unnamed.all_inner_texts() == ["fe-0", "fe-1"]
 
 
 def test_config_page_shows_and_saves_the_stored_settings(page, view: View) -> None:  # noqa: ANN001

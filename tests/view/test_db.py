@@ -6,12 +6,13 @@ from __future__ import annotations
 import http.client
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import grpc
 import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
-from otlp_client import TIME_NS, make_metrics_request, post
+from otlp_client import TIME_NS, kv, make_metrics_request, post
 from traffic import Spec, export_request, p99, shop_traffic
 
 from view import queries
@@ -202,6 +203,27 @@ def test_metric_points_stored_and_latest_per_instance(tmp_path: Path) -> None:
         ("app.pool.utilization", 0.25, TIME_NS, 1),
         ("app.requests", 7.0, TIME_NS, 1),
     ]
+
+
+def test_instances_carry_host_name_and_pid(tmp_path: Path) -> None:
+    """What the console names an instance by; null where no instance id sets one process apart."""
+    host: dict[str, object] = {"host.name": "db-host", "process.pid": 4242}
+    specs = [s for s in TRAFFIC if s.service == "backend"] + [replace(s, instance="") for s in _servers("frontend")]
+    metrics = make_metrics_request("backend")
+    metrics.resource_metrics[0].resource.attributes.extend(kv(k, v) for k, v in {"service.instance.id": "be-0", **host}.items())
+    with ViewApp(tmp_path, retention_s=10**11) as app:
+        # The frontend's spans have a host but no instance id: they may be several processes.
+        body = export_request(specs, lambda service, _: host if service == "backend" else {"host.name": "fe-host"}).SerializeToString()
+        assert post(app.receiver, body)[0] == 200
+        assert post(app.receiver, metrics.SerializeToString(), path="/v1/metrics")[0] == 200
+        app.db.flush()
+        red = _query(app, queries.instance_red, 0, 2**62)
+        points = _query(app, queries.instances, 0, 2**62)
+    assert [(r["service"], r["instance"], r["host_name"], r["process_pid"]) for r in red] == [
+        ("backend", "be-0", "db-host", 4242),
+        ("frontend", None, None, None),
+    ]
+    assert {(r["instance"], r["host_name"], r["process_pid"]) for r in points} == {("be-0", "db-host", 4242)}
 
 
 def test_malformed_request_gets_400_and_keeps_stored_data(loaded: ViewApp) -> None:

@@ -23,6 +23,21 @@ export function tracesHref(filters) {
 
 export const link = (href, text) => el("a", { href }, String(text));
 
+// An instance as people know it, host and pid; its service.instance.id (a UUID per
+// process run) on hover, or shown when the host and pid are not known.
+export function instanceLabel(instance, host, pid) {
+  const known = [host, pid === null || pid === undefined ? null : `pid ${pid}`].filter(Boolean);
+  const text = known.length ? known.join(" · ") : instance ?? "(no instance id)";
+  return el("span", { class: "instance", "data-testid": "instance", title: instance ?? "" }, text);
+}
+
+// What every page's error figures count: the server's span_is_error macro (view/queries.py), in words.
+export const ERRORS_HELP = "An error, as OpenTelemetry defines it: a SERVER span that answered 5xx (without an HTTP status: " +
+  "one with status ERROR); a CLIENT span that got a 4xx or 5xx, or has status ERROR; any other span with status ERROR. " +
+  "Requests are a service's SERVER and CONSUMER spans, calls its CLIENT spans: a 404 counts against the caller, " +
+  "not against the server that answered it.";
+export const errorsHelp = () => el("p", { class: "help", "data-testid": "errors-help" }, ERRORS_HELP);
+
 // Nanoseconds since the epoch exceed a double's exact range: they travel as strings.
 export const msToNs = (ms) => String(BigInt(Math.round(ms)) * 1000000n);
 export const nsToMs = (ns) => Number(BigInt(ns) / 1000000n);

@@ -1,6 +1,6 @@
 // 7 Database analysis: statements grouped by normalised text, with their slowest traces.
 import { api } from "../api.js";
-import { el, link, ms, table } from "../ui.js";
+import { el, errorsHelp, link, ms, table } from "../ui.js";
 
 export async function render(main, _arg, params) {
   const rows = await api("db_statements", { service: params.get("service") });
@@ -12,5 +12,5 @@ export async function render(main, _arg, params) {
     ["Avg", (r) => ms(r.avg_ns), { num: true }],
     ["p99", (r) => ms(r.p99_ns), { num: true }],
     ["Slowest", (r) => r.slowest_trace_ids.map((id) => el("div", {}, link(`#/trace/${id}`, id.slice(0, 12))))],
-  ], rows, "statements"));
+  ], rows, "statements"), errorsHelp());
 }

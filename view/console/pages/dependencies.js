@@ -1,7 +1,7 @@
 // 4 Dependencies: each downstream of one service (databases, RPC services, hosts) with RED.
 import { api } from "../api.js";
 import { barChart } from "../charts.js";
-import { el, link, redColumns, table } from "../ui.js";
+import { el, errorsHelp, link, redColumns, table } from "../ui.js";
 
 export async function render(main, service) {
   const peers = await api("dependencies", { service });
@@ -16,6 +16,7 @@ export async function render(main, service) {
       ...redColumns(() => ({ service })),
     ], peers, "dependencies"),
     chart,
+    errorsHelp(),
   );
   barChart(chart, "Latency per downstream", peers.map((r) => r.peer), [
     { name: "avg", values: peers.map((r) => r.avg_ns / 1e6) },

@@ -2,7 +2,7 @@
 // and their count per minute.
 import { api, windowMs } from "../api.js";
 import { lineChart } from "../charts.js";
-import { el, link, minuteTraces, table, tracesHref } from "../ui.js";
+import { el, errorsHelp, link, minuteTraces, table, tracesHref } from "../ui.js";
 
 // Trace search finds requests: a request's error count links to those requests,
 // an inner span's to its service's failed requests.
@@ -30,7 +30,7 @@ export async function render(main, _arg, params) {
     ["Kind", (r) => r.kind],
     ["Count", (r) => link(tracesHref(searchOf(r)), r.count), { num: true }],
     ["Latest", (r) => link(`#/trace/${r.latest_trace_id}`, r.latest_trace_id.slice(0, 12))],
-  ], rows, "errors"));
+  ], rows, "errors"), errorsHelp());
   // A point opens that minute's failed requests of the series' service.
   lineChart(chart, "Errors per minute", perType(series), windowMs(), "", (name, minuteMs) => {
     location.hash = minuteTraces({ service: name.split(" · ")[0], status: "error" }, minuteMs);

@@ -1,7 +1,7 @@
 // 1 Overview: per service RED and instances, with per-minute charts.
 import { api, windowMs } from "../api.js";
 import { lineChart } from "../charts.js";
-import { el, link, minuteTraces, redColumns, table } from "../ui.js";
+import { el, errorsHelp, link, minuteTraces, redColumns, table } from "../ui.js";
 
 function perService(series, value) {
   const byService = new Map();
@@ -33,6 +33,7 @@ export async function render(main) {
       "services",
     ),
     el("div", { class: "charts" }, charts.map((c) => c.node)),
+    errorsHelp(),
   );
   // A point opens that minute's requests of its service.
   for (const c of charts) {

@@ -1,7 +1,7 @@
 // 2 Topology: the service graph (Cytoscape.js), each edge with calls, error rate, latency.
 import { api } from "../api.js";
 import cytoscape from "../vendor/cytoscape.mjs";
-import { el, link, ms, pct, table, tracesHref } from "../ui.js";
+import { el, errorsHelp, link, ms, pct, table, tracesHref } from "../ui.js";
 
 const COLORS = { service: "#5aa0e6", database: "#f0ad4e", peer: "#999" };
 
@@ -32,7 +32,7 @@ export async function render(main) {
     ["Calls", (e) => link(tracesHref({ service: e.source }), e.calls), { num: true }],
     ["Error rate", (e) => link(tracesHref({ service: e.source, status: "error" }), pct(e.error_rate)), { num: true }],
     ["Avg", (e) => ms(e.avg_ns), { num: true }],
-  ], edges, "edges"));
+  ], edges, "edges"), errorsHelp());
   const cy = cytoscape({
     container: graph,
     elements: elements(edges),

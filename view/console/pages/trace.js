@@ -1,7 +1,7 @@
 // A trace's waterfall: every span in start order, indented under its parent, with
 // its attributes, events and resource.
 import { api } from "../api.js";
-import { el, ms } from "../ui.js";
+import { el, instanceLabel, ms } from "../ui.js";
 
 // Depth of each span; a span whose parent is missing (not received) starts a new root.
 function depths(spans) {
@@ -23,7 +23,8 @@ const pairs = (title, obj) => el("div", {}, el("strong", {}, title),
 
 function details(span) {
   return el("details", {},
-    el("summary", {}, `${span.kind} · ${span.status}${span.status_message ? `: ${span.status_message}` : ""} · ${span.instance || ""}`),
+    el("summary", {}, `${span.kind} · ${span.status}${span.status_message ? `: ${span.status_message}` : ""} · `,
+      span.instance ? instanceLabel(span.instance, span.resource["host.name"], span.resource["process.pid"]) : ""),
     pairs("Attributes", span.attributes),
     span.events.length ? el("div", {}, el("strong", {}, "Events"), span.events.map((e) => pairs(e.name, e.attributes || {}))) : null,
     pairs("Resource", span.resource));
@@ -43,7 +44,7 @@ export async function render(main, traceId) {
     spans.map((s) => el("div", { class: "row", "data-span-id": s.span_id },
       el("div", { style: `padding-left: ${depth.get(s.span_id) * 1.2}em` }, el("strong", {}, s.service), ` ${s.name}`),
       el("div", { class: "bar-track" }, el("div", {
-        class: s.status === "ERROR" ? "bar err" : "bar",
+        class: s.error ? "bar err" : "bar",
         style: `left: ${((s.start_ns - t0) / total) * 100}%; width: ${(s.duration_ns / total) * 100}%`,
       })),
       el("div", { class: "num" }, ms(s.duration_ns)),

@@ -1,7 +1,7 @@
 // 5 Traces: search requests by service, endpoint, status, minimum duration and time:
 // the shared range, or a From/To window (which charts' points also open).
 import { api } from "../api.js";
-import { el, link, ms, msToNs, nsToMs, table, time, tracesHref } from "../ui.js";
+import { el, errorsHelp, link, ms, msToNs, nsToMs, table, time, tracesHref } from "../ui.js";
 
 const FIELDS = ["service", "endpoint", "status", "min_duration_ns", "since_ns", "until_ns"];
 
@@ -48,10 +48,11 @@ export async function render(main, _arg, params) {
       ["Service", (t) => t.service],
       ["Endpoint", (t) => t.endpoint],
       ["Duration", (t) => ms(t.duration_ns), { num: true }],
-      ["Status", (t) => el("span", t.status === "ERROR" ? { class: "error" } : {}, t.status)],
+      ["Status", (t) => el("span", t.error ? { class: "error" } : {}, t.status)],
       ["HTTP", (t) => t.http_status ?? ""],
       ["Spans", (t) => t.spans, { num: true }],
       ["Trace", (t) => link(`#/trace/${t.trace_id}`, t.trace_id.slice(0, 12))],
     ], hits, "traces"),
+    errorsHelp(),
   );
 }
