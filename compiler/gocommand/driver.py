@@ -207,9 +207,13 @@ def report(summary: Summary, verbose: bool, out=sys.stderr) -> None:
         for pkg, funcs in sorted(summary.packages.items()):
             for f in funcs:
                 print(f"rulec:   {pkg}.{f}", file=out)
-        for rule, _, why, version_skip in summary.inactive:
+        for line in summary.runtime:
+            print(f"rulec:   linked {line}", file=out)
+        for rule, _, why, version_skip in summary.explained_inactive():
             if not version_skip:
                 print(f"rulec:   inactive {rule}: {why}", file=out)
+        if summary.absent_line():  # most rules, on most builds: one line
+            print(f"rulec:   inactive: {summary.absent_line()}; `rulec plan --all` lists them", file=out)
 
 
 def run(command: str, args: list[str], rule_paths: list[Path], verbose: bool, config_path: Path | None = None) -> int:

@@ -113,7 +113,7 @@ def plan(request: Request, project: workspace.Project, tmp: Path, final: Path, g
     apps_own = set(build.packages)
     res = _resolved(plugins, build, apps_own, request.config)
     upgraded: list[str] = []
-    links: list[str] = []
+    links: dict[str, str] = {}
     link_notes: list[str] = []
     if res.advice:
         # The runtime joins the build, and with it packages (os/signal...)
