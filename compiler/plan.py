@@ -188,6 +188,7 @@ class Summary:
     warnings: list[str] = field(default_factory=list)  # what rulec left out of this build that it would do elsewhere
     absent: dict[str, list[str]] = field(default_factory=dict)  # plugin → its inactive rules whose library the build lacks
     runtime: list[str] = field(default_factory=list)  # "module: why" for each runtime module linked
+    build_packages: int = 0  # packages in the build, the runtime's included: at most what a build compiles
 
     def explained_inactive(self) -> list[tuple[str, str, str, bool]]:
         """The inactive rules but those whose library the build lacks: the

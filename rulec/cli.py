@@ -84,12 +84,13 @@ def _own_options(args: list[str], switches: tuple[str, ...] = ()) -> OwnOptions 
 
 _GO_HELP = """{summary}
 
-Usage: rulec {name} [-v] [--rules PATH]... [--config FILE] [--] [GO {NAME} ARGS]...
+Usage: rulec {name} [-v] [-q] [--rules PATH]... [--config FILE] [--] [GO {NAME} ARGS]...
 
 rulec's options come first; everything after them (or after `--`) goes to
 `go {name}` unchanged.
 
   -v, --verbose  list every advised function and inactive rule
+  -q, --quiet    no word on the terminal about a first build's progress
   --rules PATH   an extra .gorule file or directory (repeatable)
   --config FILE  the project file to use instead of the nearest rulec.toml
 """
@@ -99,11 +100,12 @@ def _go_command(name: str, summary: str) -> click.Command:
     @click.command(name, context_settings=_GO_ARGS, help=summary, add_help_option=False)
     @click.argument("args", nargs=-1, type=click.UNPROCESSED)
     def command(args: tuple[str, ...]) -> None:
-        own = _own_options(list(args))
+        own = _own_options(list(args), ("-q", "--quiet"))
         if own is None:
             click.echo(_GO_HELP.format(summary=summary, name=name, NAME=name.upper()))
             return
-        sys.exit(driver.run(name, own.go_args, _rule_paths(tuple(own.rules)), own.verbose, own.config))
+        quiet = bool(own.switches)  # -q and --quiet are its only switches
+        sys.exit(driver.run(name, own.go_args, _rule_paths(tuple(own.rules)), own.verbose, own.config, quiet))
 
     return command
 

@@ -163,6 +163,7 @@ def _finish(
         summary = write_plan(res, state.build, str(tmp), str(final), state.copies, state.links)
     summary.notes.extend(state.link_notes)
     summary.upgraded = state.upgraded
+    summary.build_packages = len(state.build.packages)
     if request.release.untested:
         summary.warnings.insert(0, request.release.warning())
     roots = std_roots(state.build)
