@@ -44,22 +44,31 @@ def _raises(package: str, library: str, app_modules: dict[str, Module]) -> str |
     return None
 
 
-def linked(apps_packages: Iterable[str], app_modules: dict[str, Module], asked: Iterable[str]) -> tuple[list[str], list[str]]:
-    """The exporter packages to link, and notes on those left out: those
-    rulec.toml asks for, and those whose library the application's own
-    packages (before the runtime joined) include, where that raises nothing."""
+def linked(apps_packages: Iterable[str], app_modules: dict[str, Module], asked: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """The exporter packages to link, each with why, and notes on those left
+    out: those rulec.toml asks for, and those whose library the application's
+    own packages (before the runtime joined) include, where that raises nothing."""
     present, wanted = set(apps_packages), set(asked)
-    links, notes = [], []
+    links: dict[str, str] = {}
+    notes = []
     for name, (package, library) in sorted(_EXPORTERS.items()):
         if name in wanted:
-            links.append(package)
+            links[package] = _asked_why(name, library, library in present)
         elif library in present:
             raised = _raises(package, library, app_modules)
             if raised is None:
-                links.append(package)
+                links[package] = f"the {name} exporter: the application uses {library}"
             else:
                 notes.append(
                     f"the {name} exporter is not linked: it needs {raised}; "
                     f'`exporters = ["{name}"]` under [runtime] in rulec.toml links it anyway'
                 )
     return links, notes
+
+
+def _asked_why(name: str, library: str, app_uses: bool) -> str:
+    # Said outright where the exporter alone links its library: no plugin
+    # then advises it, which would otherwise look like an omission.
+    if app_uses:
+        return f"the {name} exporter: rulec.toml asks for it"
+    return f"the {name} exporter: rulec.toml asks for it; it links {library}, which the application does not use, so no plugin advises it"

@@ -32,7 +32,8 @@ class RuleGraph:
             for i, rule in enumerate(plugin.rules):
                 # Advice order on one function (docs/writing-rules.md): higher
                 # priority first, then plugin name, then rule order in its file.
-                self.g.add_node(_rule(rule), rule=rule, order=(-rule.priority, order, i), active=None, reason="", version_skip=False)
+                state = {"active": None, "reason": "", "version_skip": False, "absent": False}
+                self.g.add_node(_rule(rule), rule=rule, order=(-rule.priority, order, i), **state)
                 self.g.add_edge(("plugin", plugin.name), _rule(rule))
                 self.g.add_edge(_rule(rule), ("package", rule.joinpoint.target.package))
                 for hook in (rule.before, rule.after):
@@ -46,9 +47,10 @@ class RuleGraph:
     def target_packages(self) -> set[str]:
         return {n[1] for n in self.g.nodes if n[0] == "package"}
 
-    def mark(self, rule: Rule, active: bool, reason: str = "", version_skip: bool = False) -> None:
-        """Record whether `rule` applies; `version_skip`: it would, but for the version."""
-        self.g.nodes[_rule(rule)].update(active=active, reason=reason, version_skip=version_skip)
+    def mark(self, rule: Rule, active: bool, reason: str = "", version_skip: bool = False, absent: bool = False) -> None:
+        """Record whether `rule` applies; `version_skip`: it would, but for the
+        version; `absent`: its library (module or package) is not in the build."""
+        self.g.nodes[_rule(rule)].update(active=active, reason=reason, version_skip=version_skip, absent=absent)
 
     def active_rules(self) -> list[Rule]:
         return [r for r in self.rules() if self.g.nodes[_rule(r)]["active"]]
@@ -57,6 +59,10 @@ class RuleGraph:
         """(rule, why, skipped for its version) for each rule that does not apply."""
         nodes = [(r, self.g.nodes[_rule(r)]) for r in self.rules()]
         return [(r, n["reason"], n["version_skip"]) for r, n in nodes if n["active"] is False]
+
+    def absent_rules(self) -> list[Rule]:
+        """The inactive rules whose library is not in the build at all."""
+        return [r for r in self.rules() if self.g.nodes[_rule(r)]["absent"]]
 
     def hook_packages(self, rules: Iterable[Rule] | None = None) -> list[str]:
         """Go packages whose hooks these rules (by default the active ones) call."""

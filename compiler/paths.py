@@ -8,6 +8,8 @@ import os
 
 RUNTIME_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "runtime-go")
 PLAN_DIR_ENV = "RULEC_PLAN_DIR"
+# A file the toolexec shim adds a byte to per compile, on a first build (progress.py).
+PROGRESS_ENV = "RULEC_PROGRESS"
 # [rulec's text, the plain build's] in the build info, for the link to swap (gcflags.py).
 BUILDINFO_EDIT_ENV = "RULEC_BUILDINFO_EDIT"
 # In a plan dir: the build-info edits the link applies (module copies).

@@ -186,6 +186,22 @@ class Summary:
     upgraded: list[str] = field(default_factory=list)  # "module vA → vB"
     notes: list[str] = field(default_factory=list)  # how this build differs from plain go, and why
     warnings: list[str] = field(default_factory=list)  # what rulec left out of this build that it would do elsewhere
+    absent: dict[str, list[str]] = field(default_factory=dict)  # plugin → its inactive rules whose library the build lacks
+    runtime: list[str] = field(default_factory=list)  # "module: why" for each runtime module linked
+    build_packages: int = 0  # packages in the build, the runtime's included: at most what a build compiles
+
+    def explained_inactive(self) -> list[tuple[str, str, str, bool]]:
+        """The inactive rules but those whose library the build lacks: the
+        ones whose reason is news (a version, a source that does not fit)."""
+        absent = {r for rules in self.absent.values() for r in rules}
+        return [i for i in self.inactive if i[0] not in absent]
+
+    def absent_line(self) -> str:
+        """One line for the rules whose library is not in the build, or ""."""
+        n, p = sum(map(len, self.absent.values())), len(self.absent)
+        if not n:
+            return ""
+        return f"{n} rule{'s' * (n != 1)} of {p} plugin{'s' * (p != 1)}: their libraries are not in this build"
 
     def to_json(self) -> str:
         return json.dumps(self.__dict__, indent=1, sort_keys=True)

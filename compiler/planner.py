@@ -12,13 +12,16 @@ import hashlib
 import json
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from compiler import code_identity, goroutine_context, trampoline
+from compiler.gocommand import runtime_modules
 from compiler.golist import Build, Package
 from compiler.paths import MARKS_FILE, MODINFO_FILE, overlay_folder, package_file
 from compiler.plan import CallSite, FieldEdit, FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
 from compiler.resolve import CORE_PACKAGE, GENERATED_FILE, Advice, FieldAdvice, Resolution
+from ruledsl.model import RUNTIME_MODULE, Rule
 
 # For a root with tests but no other Go file, so that its test binary links the runtime.
 GENERATED_TEST_FILE = "zz_rulec_generated_test.go"
@@ -99,12 +102,18 @@ def _dependencies(build: Build, start: str) -> set[str]:
 
 
 def write_plan(
-    res: Resolution, build: Build, plan_dir: str, final_dir: str, copies: ModuleCopies | None = None, links: list[str] = ()
+    res: Resolution,
+    build: Build,
+    plan_dir: str,
+    final_dir: str,
+    copies: ModuleCopies | None = None,
+    links: dict[str, str] | None = None,
 ) -> Summary:
     """Write the plan for `res` under `plan_dir`, naming files as they will be
     once `plan_dir` is renamed to `final_dir`; return what it does. `copies`
     are the modules built from rulec's copies (module_copies); `links`, the
-    runtime's optional exporter packages the build links (exporters.py)."""
+    runtime's optional exporter packages the build links, and why (exporters.py)."""
+    links = links or {}
     os.makedirs(os.path.join(plan_dir, "packages"), exist_ok=True)
     os.makedirs(os.path.join(plan_dir, "overlay"), exist_ok=True)
     by_pkg: dict[str, list[Advice]] = defaultdict(list)
@@ -172,10 +181,34 @@ def write_plan(
 
     _write_copy_plans(build, copies, by_pkg, plan_dir)
     summary.inactive = [(r.id, str(r.pos), why, skip) for r, why, skip in res.graph.inactive_rules()]
+    for r in res.graph.absent_rules():
+        summary.absent.setdefault(r.plugin, []).append(r.id)
+    summary.runtime = _runtime_linked(res, advising, hook_packages, links)
     Path(plan_dir, "overlay.json").write_text(json.dumps({"Replace": overlay}, indent=1, sort_keys=True))
     Path(plan_dir, MARKS_FILE).write_text(json.dumps(marks, indent=1, sort_keys=True))
     Path(plan_dir, "summary.json").write_text(summary.to_json())
     return summary
+
+
+def _runtime_linked(res: Resolution, advising: Iterable[Rule], hook_packages: list[str], links: dict[str, str]) -> list[str]:
+    """The runtime modules the build links, each as "module: why"."""
+    owners: dict[str, set[str]] = defaultdict(set)  # runtime module → plugins whose hooks it holds
+    for rule in advising:
+        for hook in res.graph.hook_packages([rule]):
+            if hook.startswith(RUNTIME_MODULE + "/"):  # not a user's hook package
+                owners[runtime_modules.module_of(hook)].add(rule.plugin)
+    exporter_why = {runtime_modules.module_of(p): why for p, why in links.items()}
+    lines = []
+    for module in runtime_modules.needed(hook_packages) if hook_packages else []:
+        hooks = f"hooks of {', '.join(sorted(owners[module.path]))}" if owners[module.path] else ""
+        if module.path in exporter_why:
+            why = exporter_why[module.path]
+        elif module.path == RUNTIME_MODULE:
+            why = "the OTel SDK setup and OTLP/HTTP export" + (f"; {hooks}" if hooks else "")
+        else:
+            why = hooks or "required by another runtime module"
+        lines.append(f"{module.path}: {why}")
+    return lines
 
 
 def _bindings(advice: list[Advice]) -> tuple[tuple[str, str], ...]:

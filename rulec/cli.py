@@ -11,6 +11,7 @@ import click
 
 from compiler import config, packs
 from compiler.gocommand import driver, plan_cache
+from compiler.plan import Summary
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import BUILTIN_RULES, parse_all
 from ruledsl.model import Rule
@@ -39,19 +40,23 @@ class OwnOptions(NamedTuple):
     rules: list[Path]
     config: Path | None
     go_args: list[str]
+    switches: frozenset[str] = frozenset()  # those of the command's own switches given
 
 
-def _own_options(args: list[str]) -> OwnOptions | None:
-    """Split rulec's leading options from the go arguments.
+def _own_options(args: list[str], switches: tuple[str, ...] = ()) -> OwnOptions | None:
+    """Split rulec's leading options from the go arguments; `switches` are
+    flags of this command alone (`--all` of `plan`).
 
     Done by hand, not by click: click would read go's single-dash flags as
     clusters of short options (`-toolexec=echo` holds an `h`).
     """
-    verbose, rules, config_path = False, [], None
+    verbose, rules, config_path, found = False, [], None, set()
     while args:
         arg = args[0]
         if arg in ("-v", "--verbose"):
             verbose = True
+        elif arg in switches:
+            found.add(arg)
         elif arg == "--rules" and len(args) > 1:
             rules.append(Path(args[1]))
             args = args[1:]
@@ -65,7 +70,7 @@ def _own_options(args: list[str]) -> OwnOptions | None:
         elif arg in ("-h", "--help"):
             return None
         elif arg == "--":
-            return OwnOptions(verbose, rules, config_path, args[1:])
+            return OwnOptions(verbose, rules, config_path, args[1:], frozenset(found))
         else:
             break
         args = args[1:]
@@ -74,17 +79,18 @@ def _own_options(args: list[str]) -> OwnOptions | None:
             raise click.UsageError(f"--rules {r}: no such file or directory")
     if config_path is not None and not config_path.is_file():
         raise click.UsageError(f"--config {config_path}: no such file")
-    return OwnOptions(verbose, rules, config_path, args)
+    return OwnOptions(verbose, rules, config_path, args, frozenset(found))
 
 
 _GO_HELP = """{summary}
 
-Usage: rulec {name} [-v] [--rules PATH]... [--config FILE] [--] [GO {NAME} ARGS]...
+Usage: rulec {name} [-v] [-q] [--rules PATH]... [--config FILE] [--] [GO {NAME} ARGS]...
 
 rulec's options come first; everything after them (or after `--`) goes to
 `go {name}` unchanged.
 
   -v, --verbose  list every advised function and inactive rule
+  -q, --quiet    no word on the terminal about a first build's progress
   --rules PATH   an extra .gorule file or directory (repeatable)
   --config FILE  the project file to use instead of the nearest rulec.toml
 """
@@ -94,11 +100,12 @@ def _go_command(name: str, summary: str) -> click.Command:
     @click.command(name, context_settings=_GO_ARGS, help=summary, add_help_option=False)
     @click.argument("args", nargs=-1, type=click.UNPROCESSED)
     def command(args: tuple[str, ...]) -> None:
-        own = _own_options(list(args))
+        own = _own_options(list(args), ("-q", "--quiet"))
         if own is None:
             click.echo(_GO_HELP.format(summary=summary, name=name, NAME=name.upper()))
             return
-        sys.exit(driver.run(name, own.go_args, _rule_paths(tuple(own.rules)), own.verbose, own.config))
+        quiet = bool(own.switches)  # -q and --quiet are its only switches
+        sys.exit(driver.run(name, own.go_args, _rule_paths(tuple(own.rules)), own.verbose, own.config, quiet))
 
     return command
 
@@ -114,9 +121,11 @@ main.add_command(_go_command("vet", "Vet like `go vet`, the packages as rulec bu
 def plan(args: tuple[str, ...]) -> None:
     """Show which packages would get which advice, without building.
 
-    Usage: rulec plan [--rules PATH]... [--config FILE] [--] [GO BUILD FLAGS] [PACKAGES]
+    Usage: rulec plan [--all] [--rules PATH]... [--config FILE] [--] [GO BUILD FLAGS] [PACKAGES]
+
+    --all lists every inactive rule, those whose library is not in the build too.
     """
-    own = _own_options(list(args))
+    own = _own_options(list(args), ("--all",))
     if own is None:
         click.echo(plan.help)
         return
@@ -130,6 +139,13 @@ def plan(args: tuple[str, ...]) -> None:
     except Exception as e:  # noqa: BLE001 — every failure is reported, never a traceback
         click.echo(f"rulec: {e}", err=True)
         sys.exit(2)
+    _echo_plan(summary, "--all" in own.switches)
+
+
+def _echo_plan(summary: Summary, all_rules: bool) -> None:
+    """The plan: the advice first, then what the build links and why, then
+    the rules left out; those whose library the build lacks in one line
+    unless `all_rules`, as on most builds they are most of the rules."""
     if not summary.packages:
         click.echo("no package of this build gets advice")
     else:
@@ -138,20 +154,27 @@ def plan(args: tuple[str, ...]) -> None:
         click.echo(pkg)
         for f in funcs:
             click.echo(f"    {f}")
+    _echo_section("runtime modules linked:", summary.runtime)
     if summary.notes or summary.warnings:
         click.echo("")
     for warning in summary.warnings:
         click.echo(f"WARNING: {warning}")
     for note in summary.notes:
         click.echo(f"note: {note}")
-    if summary.upgraded:
-        click.echo("\nmodules the runtime raises in this build:")
-        for line in summary.upgraded:
-            click.echo(f"    {line}")
-    if summary.inactive:
-        click.echo("\ninactive rules:")
-        for rule, pos, why, version_skip in summary.inactive:
-            click.echo(f"    {rule}: {'SKIPPED for its version: ' if version_skip else ''}{why}  ({pos})")
+    _echo_section("modules the runtime raises in this build:", summary.upgraded)
+    inactive = summary.inactive if all_rules else summary.explained_inactive()
+    lines = [f"{rule}: {'SKIPPED for its version: ' if skip else ''}{why}  ({pos})" for rule, pos, why, skip in inactive]
+    absent = summary.absent_line()
+    if absent and not all_rules:
+        lines.append(f"{absent}; `--all` lists them")
+    _echo_section("inactive rules:", lines)
+
+
+def _echo_section(title: str, lines: list[str]) -> None:
+    if lines:
+        click.echo(f"\n{title}")
+    for line in lines:
+        click.echo(f"    {line}")
 
 
 def _project_rules(config_path: Path | None) -> tuple[list[Path], list[packs.ResolvedPack], config.Config]:

@@ -10,4 +10,5 @@ toolexec.py     the -toolexec entry: pass-through, or rewrite a planned compile
 compile.py      the rewrite of one compile's files (imported only when planned)
 gcflags.py      the plan mark that keys Go's build cache for standard-library packages
 shim.py, shim/  the compiled -toolexec shim that passes unplanned tools through
+progress.py     a first build's word on the terminal: what it compiles, how far it is
 """

@@ -16,11 +16,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from compiler import config, gorelease, packs
-from compiler.gocommand import gcflags, goargs, plan_cache, shim, workspace
+from compiler.gocommand import gcflags, goargs, plan_cache, progress, shim, workspace
 from compiler.gocommand.plan_cache import cache_root
 from compiler.golist import GoListError, go_env
 from compiler.paths import BUILDINFO_EDIT_ENV, MARKS_FILE, PLAN_DIR_ENV
@@ -30,8 +31,9 @@ from ruledsl.diagnostics import RuleError
 from ruledsl.load import rule_files
 
 _ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK", "GOMODCACHE"]
-# Not part of the plan key: what the toolexec shim is built for (shim.py).
-_HOST_KEYS = ["GOHOSTOS", "GOHOSTARCH"]
+# Not part of the plan key: what the toolexec shim is built for (shim.py),
+# and where Go's build cache is (progress.py).
+_HOST_KEYS = ["GOHOSTOS", "GOHOSTARCH", "GOCACHE"]
 
 
 class BuildError(Exception):
@@ -207,12 +209,28 @@ def report(summary: Summary, verbose: bool, out=sys.stderr) -> None:
         for pkg, funcs in sorted(summary.packages.items()):
             for f in funcs:
                 print(f"rulec:   {pkg}.{f}", file=out)
-        for rule, _, why, version_skip in summary.inactive:
+        for line in summary.runtime:
+            print(f"rulec:   linked {line}", file=out)
+        for rule, _, why, version_skip in summary.explained_inactive():
             if not version_skip:
                 print(f"rulec:   inactive {rule}: {why}", file=out)
+        if summary.absent_line():  # most rules, on most builds: one line
+            print(f"rulec:   inactive: {summary.absent_line()}; `rulec plan --all` lists them", file=out)
 
 
-def run(command: str, args: list[str], rule_paths: list[Path], verbose: bool, config_path: Path | None = None) -> int:
+def _first_build(prepared: Prepared, quiet: bool) -> progress.FirstBuild | None:
+    """The first instrumented build's word on the terminal, if this is one
+    and stderr is a terminal; else None (nothing extra is printed)."""
+    if quiet or not prepared.summary.packages or not sys.stderr.isatty():
+        return None
+    if progress.marker(prepared.goenv).exists():
+        return None
+    return progress.FirstBuild(prepared.summary.build_packages, sys.stderr)
+
+
+def run(
+    command: str, args: list[str], rule_paths: list[Path], verbose: bool, config_path: Path | None = None, quiet: bool = False
+) -> int:
     try:
         with stage("prepare"):
             driver = Driver(command, args, rule_paths, verbose, config_path)
@@ -233,8 +251,9 @@ def run(command: str, args: list[str], rule_paths: list[Path], verbose: bool, co
         sys.stderr.flush()
         os.chdir(driver.cwd)
         os.execvpe(argv[0], argv, env)
-    with stage("go-command"):
-        proc = subprocess.Popen(argv, env=env, cwd=driver.cwd)
+    first = _first_build(prepared, quiet)
+    with stage("go-command"), first or nullcontext():
+        proc = subprocess.Popen(argv, env={**env, **first.env()} if first else env, cwd=driver.cwd)
         # The go command gets the terminal's signals itself; rulec just waits.
         old = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
@@ -242,5 +261,7 @@ def run(command: str, args: list[str], rule_paths: list[Path], verbose: bool, co
         finally:
             signal.signal(signal.SIGINT, old)
     if code == 0:
+        if prepared.summary.packages:
+            progress.mark_warm(prepared.goenv)
         report(prepared.summary, verbose)
     return code

@@ -36,7 +36,7 @@ class GraphState:
     apps_own: set[str]  # the packages of the app's build before the runtime joined
     upgraded: list[str]
     copies: ModuleCopies | None
-    links: list[str] = field(default_factory=list)  # the optional exporters linked (compiler/exporters.py)
+    links: dict[str, str] = field(default_factory=dict)  # the optional exporters linked, and why (compiler/exporters.py)
     link_notes: list[str] = field(default_factory=list)  # and why others that could be are not
 
 

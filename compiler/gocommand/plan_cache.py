@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 from compiler.gocommand import graph_cache
@@ -44,13 +45,20 @@ def _tree_digest(root: Path, suffixes: tuple[str, ...]) -> str:
     return h.hexdigest()
 
 
+@cache
+def code_digest() -> str:
+    """A digest of rulec's code that decides a plan, the runtime included."""
+    h = hashlib.sha256()
+    for root, suffixes in _CODE_TREES:
+        h.update(_tree_digest(root, suffixes).encode())
+    return h.hexdigest()
+
+
 def inputs_digest(parts: Iterable[str], files: Iterable[Path]) -> str:
     """A digest of everything a plan depends on but the main modules' Go
     files: rulec's code, then `parts` (the build's settings) and `files`
     (go.mod, go.sum and their kind: a missing file counts too)."""
-    h = hashlib.sha256()
-    for root, suffixes in _CODE_TREES:
-        h.update(_tree_digest(root, suffixes).encode())
+    h = hashlib.sha256(code_digest().encode())
     for part in parts:
         h.update(part.encode())
     for f in files:

@@ -113,7 +113,7 @@ def plan(request: Request, project: workspace.Project, tmp: Path, final: Path, g
     apps_own = set(build.packages)
     res = _resolved(plugins, build, apps_own, request.config)
     upgraded: list[str] = []
-    links: list[str] = []
+    links: dict[str, str] = {}
     link_notes: list[str] = []
     if res.advice:
         # The runtime joins the build, and with it packages (os/signal...)
@@ -163,6 +163,7 @@ def _finish(
         summary = write_plan(res, state.build, str(tmp), str(final), state.copies, state.links)
     summary.notes.extend(state.link_notes)
     summary.upgraded = state.upgraded
+    summary.build_packages = len(state.build.packages)
     if request.release.untested:
         summary.warnings.insert(0, request.release.warning())
     roots = std_roots(state.build)

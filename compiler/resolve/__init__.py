@@ -95,7 +95,7 @@ def _resolve_rule(rule: Rule, plugin: Plugin, build: Build, modules: dict[str, M
         return
     packages = _target_packages(rule, build, mains)
     if not packages:
-        graph.mark(rule, False, f"package {rule.joinpoint.target.package} is not in the build")
+        graph.mark(rule, False, f"package {rule.joinpoint.target.package} is not in the build", absent=True)
         return
     kind = joinpoints.kind_of(rule)
     before = after = None

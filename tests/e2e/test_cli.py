@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
-from support.gomod import ROOT, copy_module, rulec
+from support.gomod import ROOT, copy_module, rulec, write_module
 
 pytestmark = pytest.mark.e2e
 
@@ -78,3 +79,65 @@ def test_stdlib_rule_that_does_not_match_this_go_fails_loudly(module: Path, tmp_
     build = rulec("build", "-o", str(tmp_path / "app"), "./frontend", cwd=module, env=env)
     assert build.returncode == 2 and expected in build.stderr
     assert "nothing was built" in build.stderr and not (tmp_path / "app").exists()
+
+
+_STDLIB_ONLY = {
+    "main.go": 'package main\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\n'
+    'func main() {\n\thttp.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "hi") })\n'
+    '\t_ = http.ListenAndServe(":0", nil)\n}\n',
+}
+
+
+def _absent_line(out: str) -> str:
+    return next(ln for ln in out.splitlines() if "their libraries are not in this build" in ln)
+
+
+def test_plan_puts_advice_first_and_absent_libraries_in_one_line(tmp_path: Path) -> None:
+    app = write_module(tmp_path / "app", "example.com/app", _STDLIB_ONLY)
+    short = rulec("plan", ".", cwd=app)
+    assert short.returncode == 0, short.stderr
+    lines = short.stdout.splitlines()
+    assert lines[0] == "plugins active: lifecycle, logcorrelation, nethttp"
+    assert lines.index("net/http") < lines.index("runtime modules linked:") < lines.index("inactive rules:")
+    core = lines[lines.index("runtime modules linked:") + 1]
+    assert core == "    rulec.dev/runtime: the OTel SDK setup and OTLP/HTTP export; hooks of lifecycle, logcorrelation, nethttp"
+    # One line, the last, for the rules whose library (gin, database/sql...) this build lacks.
+    assert re.fullmatch(r"    \d+ rules of \d+ plugins: their libraries are not in this build; `--all` lists them", lines[-1])
+    assert lines[-2] == "inactive rules:"
+    assert "is not in the build" not in short.stdout
+
+    full = rulec("plan", "--all", ".", cwd=app)
+    assert full.returncode == 0, full.stderr
+    assert full.stdout.split("\ninactive rules:\n")[0] == short.stdout.split("\ninactive rules:\n")[0]
+    inactive = full.stdout.split("\ninactive rules:\n")[1].splitlines()
+    assert any(ln.startswith("    gin.route: module github.com/gin-gonic/gin is not in the build  (") for ln in inactive)
+    assert any(ln.startswith("    databasesql.open: package database/sql is not in the build  (") for ln in inactive)
+    assert len(inactive) == int(_absent_line(short.stdout).split()[0])
+    assert "their libraries are not in this build" not in full.stdout
+
+
+def test_plan_keeps_the_reasons_of_rules_skipped_for_their_version(tmp_path: Path) -> None:
+    app = write_module(tmp_path / "app", "example.com/app", _STDLIB_ONLY)
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    gorule = rules / "net_http.gorule"
+    gorule.write_text(gorule.read_text().replace('target std version ">= 1.23"', 'target std version ">= 1.99"'))
+    proc = rulec("plan", ".", cwd=app, env={"RULEC_RULES": str(rules)})
+    assert proc.returncode == 0, proc.stderr
+    inactive = proc.stdout.split("\ninactive rules:\n")[1].splitlines()
+    assert [ln.split(":")[0] for ln in inactive[:-1]] == ["    nethttp.server", "    nethttp.route", "    nethttp.client"]
+    assert all("SKIPPED for its version: Go 1." in ln for ln in inactive[:-1])
+    assert inactive[-1] == _absent_line(proc.stdout)
+
+
+def test_plan_says_why_the_runtime_links_grpc(tmp_path: Path) -> None:
+    # gRPC linked for the exporter alone: no plugin advises it, and the plan says so.
+    app = write_module(tmp_path / "app", "example.com/app", {**_STDLIB_ONLY, "rulec.toml": '[runtime]\nexporters = ["otlp-grpc"]\n'})
+    proc = rulec("plan", ".", cwd=app)
+    assert proc.returncode == 0, proc.stderr
+    linked = proc.stdout.split("\nruntime modules linked:\n")[1].split("\n\n")[0].splitlines()
+    assert linked[0].startswith("    rulec.dev/runtime: the OTel SDK setup and OTLP/HTTP export;")
+    assert linked[1] == (
+        "    rulec.dev/runtime/exporters/otlpgrpc: the otlp-grpc exporter: rulec.toml asks for it; "
+        "it links google.golang.org/grpc, which the application does not use, so no plugin advises it"
+    )

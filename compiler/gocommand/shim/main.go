@@ -9,8 +9,10 @@
 // It decides as toolexec.py does: a compile or vet of a package with a plan
 // file, a link when rulec edits the build info, and any cover call go
 // to `PYTHON -S ENTRY TOOL ARGS...`; `-V=full` queries and everything else
-// run TOOL ARGS unchanged. Standard library only: rulec builds it with the
-// build's own go command, once per Go release and source.
+// run TOOL ARGS unchanged. Where RULEC_PROGRESS names a file (a first build
+// on a terminal), each compile adds a byte to it: the driver shows the count.
+// Standard library only: rulec builds it with the build's own go command,
+// once per Go release and source.
 package main
 
 import (
@@ -28,6 +30,7 @@ func main() {
 	}
 	python, entry, tool, args := os.Args[1], os.Args[2], os.Args[3], os.Args[4:]
 	argv := append([]string{tool}, args...)
+	countCompile(tool, args)
 	if needsPython(tool, args) {
 		argv = append([]string{python, "-S", entry}, argv...)
 		tool = python
@@ -37,9 +40,27 @@ func main() {
 	os.Exit(2)
 }
 
+// countCompile adds a byte to $RULEC_PROGRESS for a compile; unset, as on
+// every build but a first one on a terminal, it costs one lookup.
+func countCompile(tool string, args []string) {
+	path := os.Getenv("RULEC_PROGRESS")
+	if path == "" || toolName(tool) != "compile" || slices.Contains(args, "-V=full") {
+		return
+	}
+	if f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); err == nil {
+		f.Write([]byte{'.'})
+		f.Close()
+	}
+}
+
+func toolName(tool string) string {
+	name, _, _ := strings.Cut(filepath.Base(tool), ".")
+	return name
+}
+
 // needsPython tells whether toolexec.py changes this tool call.
 func needsPython(tool string, args []string) bool {
-	name, _, _ := strings.Cut(filepath.Base(tool), ".")
+	name := toolName(tool)
 	if slices.Contains(args, "-V=full") {
 		return false
 	}
