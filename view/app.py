@@ -13,7 +13,7 @@ import duckdb
 
 from view.alerter import Alerter
 from view.api import ApiServer
-from view.db import ViewDb
+from view.db import DataInUse, ViewDb
 from view.receiver import OtlpReceiver
 from view.serving import CONSOLE, OTLP_GRPC, OTLP_HTTP, PortUnavailable
 from view.signals import stop_on_signals
@@ -79,7 +79,7 @@ def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port
     stop = stop_on_signals()
     try:
         app = ViewApp(data_dir, retention_s, port, http_port, grpc_port, webhook).start()
-    except (OSError, duckdb.Error) as exc:
+    except (OSError, DataInUse, duckdb.Error) as exc:
         print(f"rulec view: {_start_failure(exc)}", file=sys.stderr)
         return 1
     assert app.api is not None
@@ -100,8 +100,10 @@ def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port
     return 0
 
 
-def _start_failure(exc: OSError | duckdb.Error) -> str:
+def _start_failure(exc: OSError | DataInUse | duckdb.Error) -> str:
     """Why the view could not start, with the option that gets around it."""
     if isinstance(exc, PortUnavailable):
         return f"{exc}; choose another port with {_PORT_OPTIONS[exc.purpose]}"
+    if isinstance(exc, DataInUse):
+        return f"{exc}; stop it or choose another folder with --data"
     return str(exc)

@@ -4,6 +4,7 @@ on SIGTERM, and data kept across a restart and across SIGKILL."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -97,3 +98,15 @@ def test_a_taken_port_is_named_with_its_option(tmp_path: Path, option: str, purp
         f"rulec view: cannot listen on 127.0.0.1:{port} for the {purpose}: Address already in use; "
         f"choose another port with {option}\n"
     )
+
+
+def test_a_data_folder_in_use_names_the_process_holding_it(tmp_path: Path) -> None:
+    with rulec_view(tmp_path) as first:
+        proc = _run_view("--port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0", "--data", str(tmp_path))
+        holder = first.proc.pid
+    assert proc.returncode == 1
+    assert re.fullmatch(
+        rf"rulec view: the data folder {re.escape(str(tmp_path))} is in use by process {holder} \(\S*python\S*\); "
+        r"stop it or choose another folder with --data\n",
+        proc.stderr,
+    ), proc.stderr
