@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -71,13 +70,6 @@ class OtlpHttpServer(LoopbackServer):
     def __init__(self, address: tuple[str, int], stores: Stores) -> None:
         self.stores = stores
         super().__init__(address, _Handler)
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # An exporter whose process was killed mid-request resets the
-        # connection: routine for a receiver, not worth a traceback.
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

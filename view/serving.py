@@ -1,9 +1,11 @@
 """What the view's servers share: a failed bind names its port and what the
-port was for, so `rulec view` can say which option picks another."""
+port was for, so `rulec view` can say which option picks another; a client
+that goes away mid-answer leaves no traceback."""
 
 from __future__ import annotations
 
 import socket
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -52,3 +54,10 @@ class LoopbackServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         with listening(self.purpose, *address):
             super().__init__(address, handler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A browser tab closed or an exporter killed mid-request (BrokenPipeError,
+        # ConnectionResetError): routine for a server, not worth a traceback.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)

@@ -7,10 +7,12 @@ import os
 import re
 import signal
 import socket
+import struct
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from support.gomod import ROOT as REPO_ROOT
@@ -110,3 +112,23 @@ def test_a_data_folder_in_use_names_the_process_holding_it(tmp_path: Path) -> No
         r"stop it or choose another folder with --data\n",
         proc.stderr,
     ), proc.stderr
+
+
+def _drop_mid_answer(url: str, path: str) -> None:
+    """Ask, then hang up with a reset (SO_LINGER 0), as a closed browser tab does."""
+    host, port = urlsplit(url).hostname, urlsplit(url).port
+    with socket.create_connection((host, port), timeout=10) as client:
+        client.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def test_clients_that_hang_up_leave_no_traceback(tmp_path: Path) -> None:
+    log = tmp_path / "stderr.log"
+    with log.open("w") as stderr, rulec_view(tmp_path / "data", stderr=stderr) as view:
+        for _ in range(5):
+            _drop_mid_answer(view.console, "/static/app.js")
+            _drop_mid_answer(view.otlp_http, "/v1/traces")
+        assert view.api("/api/overview")[0] == 200  # still serving
+        _stop(view)
+    text = log.read_text()
+    assert not re.search(r"Traceback|BrokenPipeError|ConnectionResetError", text), text
