@@ -11,6 +11,7 @@ import click
 
 from compiler import config, packs
 from compiler.gocommand import driver, plan_cache
+from compiler.messages import error_line
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import BUILTIN_RULES, parse_all
 from ruledsl.model import Rule
@@ -128,7 +129,7 @@ def plan(args: tuple[str, ...]) -> None:
             click.echo(line, err=True)
         sys.exit(1)
     except Exception as e:  # noqa: BLE001 — every failure is reported, never a traceback
-        click.echo(f"rulec: {e}", err=True)
+        click.echo(error_line(e), err=True)
         sys.exit(2)
     if not summary.packages:
         click.echo("no package of this build gets advice")
@@ -161,7 +162,7 @@ def _project_rules(config_path: Path | None) -> tuple[list[Path], list[packs.Res
         cfg = config.for_build(config_path, Path.cwd())
         resolved = [packs.resolve(p, plan_cache.cache_root()) for p in cfg.packs]
     except (config.ConfigError, packs.PackError) as e:
-        click.echo(f"rulec: {e}", err=True)
+        click.echo(error_line(e), err=True)
         sys.exit(2)
     return [*_builtin(), *cfg.rule_dirs, *(p.rules for p in resolved)], resolved, cfg
 
@@ -191,7 +192,7 @@ def check(paths: tuple[Path, ...], releases: bool, config_path: Path | None) -> 
     try:
         cfg.check_disable({p.name for p in plugins})
     except config.ConfigError as e:
-        click.echo(f"rulec: {e}", err=True)
+        click.echo(error_line(e), err=True)
         sys.exit(2)
     n = sum(len(p.rules) for p in plugins)
     click.echo(f"{len(plugins)} plugins, {n} rules: no problems")

@@ -62,6 +62,13 @@ def test_not_a_module_and_refused_flags(tmp_path: Path, module: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def test_a_message_about_rulec_says_rulec_once(tmp_path: Path) -> None:
+    (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n")
+    proc = rulec("build", ".", cwd=tmp_path, env={"GO111MODULE": "on"})
+    assert proc.returncode == 2
+    assert proc.stderr == "rulec builds Go modules: no go.mod found here (run `go mod init` first)\n"
+
+
 def test_stdlib_rule_that_does_not_match_this_go_fails_loudly(module: Path, tmp_path: Path) -> None:
     # As when a Go release renames a function a rule names.
     rules = tmp_path / "rules"
