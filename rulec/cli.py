@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,7 +32,28 @@ def _rule_paths(extra: tuple[Path, ...]) -> list[Path]:
     return [*_builtin(), *extra]
 
 
+def version() -> str:
+    """rulec's version: the installed package's, else (a checkout never
+    installed, run with `python -m rulec`) its pyproject.toml's."""
+    try:
+        return metadata.version("rulec")
+    except metadata.PackageNotFoundError:
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        try:
+            return tomllib.loads(pyproject.read_text())["project"]["version"]
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "unknown"
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # Eager, and a callback rather than click.version_option: that one has no fallback.
+    if value and not ctx.resilient_parsing:
+        click.echo(f"rulec {version()}")
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Print rulec's version and exit.")
 def main() -> None:
     """Compile-time observability for Go: `rulec build` instead of `go build`."""
 

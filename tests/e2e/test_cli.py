@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from support.gomod import ROOT, copy_module, rulec
+
+from rulec import cli
 
 pytestmark = pytest.mark.e2e
 
@@ -85,3 +90,25 @@ def test_stdlib_rule_that_does_not_match_this_go_fails_loudly(module: Path, tmp_
     build = rulec("build", "-o", str(tmp_path / "app"), "./frontend", cwd=module, env=env)
     assert build.returncode == 2 and expected in build.stderr
     assert "nothing was built" in build.stderr and not (tmp_path / "app").exists()
+
+
+def _checkout_version() -> str:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def test_version_is_the_installed_packages() -> None:
+    try:
+        expected = metadata.version("rulec")
+    except metadata.PackageNotFoundError:
+        expected = _checkout_version()
+    proc = rulec("--version", cwd=ROOT)
+    assert proc.returncode == 0 and proc.stdout == f"rulec {expected}\n", proc.stderr
+
+
+def test_version_of_a_checkout_never_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def not_installed(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    result = CliRunner().invoke(cli.main, ["--version"])
+    assert result.exit_code == 0 and result.output == f"rulec {_checkout_version()}\n"
