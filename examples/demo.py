@@ -12,6 +12,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -146,13 +147,27 @@ def traffic(frontend: str, stop: threading.Event) -> None:
 
 def main() -> None:
     args = _parser().parse_args()
+    # First: a SIGTERM during the builds must also reach the cleanup below.
+    stop = stop_on_signals()
     work = Path(tempfile.mkdtemp(prefix="rulec-demo-"))
+    try:
+        run(args, work, stop)
+    finally:
+        # The shop's binaries (some 45 MB), its logs and, without --data, the view's
+        # store: run() has stopped the shop and the view that used them.
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, work: Path, stop: threading.Event) -> None:
+    """Build, start, show; keep the console open until `stop` (or --seconds)."""
     for name in ("frontend", "backend"):
         print(f"$ rulec build -o {work / name} ./{name}", flush=True)
-        subprocess.run([*RULEC, "build", "-o", str(work / name), f"./{name}"], cwd=SHOP, check=True,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)})
-
-    stop = stop_on_signals()
+        build = subprocess.run([*RULEC, "build", "-o", str(work / name), f"./{name}"], cwd=SHOP,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+        if stop.is_set():  # Ctrl-C reached the build too
+            return
+        if build.returncode:
+            sys.exit(f"demo: rulec build ./{name} failed (status {build.returncode})")
     view, console, otlp = start_view(args, args.data or work / "view-data")
     procs: list[subprocess.Popen[bytes]] = []
     try:
@@ -163,7 +178,8 @@ def main() -> None:
         sending = threading.Thread(target=traffic, args=(frontend, stop), daemon=True)
         sending.start()
         print(f"\nThe console: {console}  (the shop's traffic keeps arriving; tick auto-refresh to watch it)")
-        print(f"The shop's logs: {work}/frontend.log, backend.log. Ctrl-C stops the shop and the view.", flush=True)
+        print(f"The shop's logs: {work}/frontend.log, backend.log (removed at the end). Ctrl-C stops the shop and the view.",
+              flush=True)
         if args.open and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform == "darwin"):
             webbrowser.open(console)
         stop.wait(args.seconds)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
@@ -11,6 +13,7 @@ import click
 
 from compiler import config, packs
 from compiler.gocommand import driver, plan_cache
+from compiler.messages import error_line
 from compiler.plan import Summary
 from ruledsl.diagnostics import RuleError
 from ruledsl.load import BUILTIN_RULES, parse_all
@@ -30,7 +33,28 @@ def _rule_paths(extra: tuple[Path, ...]) -> list[Path]:
     return [*_builtin(), *extra]
 
 
+def version() -> str:
+    """rulec's version: the installed package's, else (a checkout never
+    installed, run with `python -m rulec`) its pyproject.toml's."""
+    try:
+        return metadata.version("rulec")
+    except metadata.PackageNotFoundError:
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        try:
+            return tomllib.loads(pyproject.read_text())["project"]["version"]
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "unknown"
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    # Eager, and a callback rather than click.version_option: that one has no fallback.
+    if value and not ctx.resilient_parsing:
+        click.echo(f"rulec {version()}")
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Print rulec's version and exit.")
 def main() -> None:
     """Compile-time observability for Go: `rulec build` instead of `go build`."""
 
@@ -137,7 +161,7 @@ def plan(args: tuple[str, ...]) -> None:
             click.echo(line, err=True)
         sys.exit(1)
     except Exception as e:  # noqa: BLE001 — every failure is reported, never a traceback
-        click.echo(f"rulec: {e}", err=True)
+        click.echo(error_line(e), err=True)
         sys.exit(2)
     _echo_plan(summary, "--all" in own.switches)
 
@@ -184,7 +208,7 @@ def _project_rules(config_path: Path | None) -> tuple[list[Path], list[packs.Res
         cfg = config.for_build(config_path, Path.cwd())
         resolved = [packs.resolve(p, plan_cache.cache_root()) for p in cfg.packs]
     except (config.ConfigError, packs.PackError) as e:
-        click.echo(f"rulec: {e}", err=True)
+        click.echo(error_line(e), err=True)
         sys.exit(2)
     return [*_builtin(), *cfg.rule_dirs, *(p.rules for p in resolved)], resolved, cfg
 
@@ -214,7 +238,7 @@ def check(paths: tuple[Path, ...], releases: bool, config_path: Path | None) -> 
     try:
         cfg.check_disable({p.name for p in plugins})
     except config.ConfigError as e:
-        click.echo(f"rulec: {e}", err=True)
+        click.echo(error_line(e), err=True)
         sys.exit(2)
     n = sum(len(p.rules) for p in plugins)
     click.echo(f"{len(plugins)} plugins, {n} rules: no problems")
@@ -272,4 +296,3 @@ def _advice_words(r: Rule) -> str:
         words.append("at entry")
     words += [f"add field {f.name} {f.type}" for f in r.fields]
     return ", ".join(words)
-

@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -24,6 +24,7 @@ import duckdb
 from view import alerts, config, queries
 from view.db import ViewDb
 from view.duration import parse_duration
+from view.serving import CONSOLE, LoopbackServer
 from view.static import static_file
 
 HOST = "127.0.0.1"
@@ -146,8 +147,8 @@ ENDPOINTS: dict[str, tuple[str, _Endpoint]] = {
 }
 
 
-class ApiServer(ThreadingHTTPServer):
-    daemon_threads = True
+class ApiServer(LoopbackServer):
+    purpose = CONSOLE
 
     def __init__(self, port: int, db: ViewDb) -> None:
         self.db = db

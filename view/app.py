@@ -13,11 +13,15 @@ import duckdb
 
 from view.alerter import Alerter
 from view.api import ApiServer
-from view.db import ViewDb
+from view.db import DataInUse, ViewDb
 from view.receiver import OtlpReceiver
+from view.serving import CONSOLE, OTLP_GRPC, OTLP_HTTP, PortUnavailable
 from view.signals import stop_on_signals
 from view.static import BUILD_HINT, missing_vendor
 from view.store import Stores
+
+# The `rulec view` option that sets each server's port.
+_PORT_OPTIONS = {CONSOLE: "--port", OTLP_HTTP: "--otlp-http-port", OTLP_GRPC: "--otlp-grpc-port"}
 
 
 def default_data_dir() -> Path:
@@ -75,9 +79,8 @@ def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port
     stop = stop_on_signals()
     try:
         app = ViewApp(data_dir, retention_s, port, http_port, grpc_port, webhook).start()
-    except (OSError, duckdb.Error) as exc:
-        # duckdb.Error: most often another `rulec view` holds the same --data.
-        print(f"rulec view: {exc}", file=sys.stderr)
+    except (OSError, DataInUse, duckdb.Error) as exc:
+        print(f"rulec view: {_start_failure(exc)}", file=sys.stderr)
         return 1
     assert app.api is not None
     print(f"rulec view: console  {app.api.url}", flush=True)
@@ -95,3 +98,12 @@ def run(data_dir: Path, retention_s: float, port: int, http_port: int, grpc_port
         app.stop()
     print("rulec view: stopped, store flushed", flush=True)
     return 0
+
+
+def _start_failure(exc: OSError | DataInUse | duckdb.Error) -> str:
+    """Why the view could not start, with the option that gets around it."""
+    if isinstance(exc, PortUnavailable):
+        return f"{exc}; choose another port with {_PORT_OPTIONS[exc.purpose]}"
+    if isinstance(exc, DataInUse):
+        return f"{exc}; stop it or choose another folder with --data"
+    return str(exc)

@@ -20,6 +20,7 @@ Readers never share the writer's connection: `reader()` hands out a cursor
 from __future__ import annotations
 
 import queue
+import re
 import sys
 import threading
 import time
@@ -36,6 +37,7 @@ from view.store import StoreBusy
 FLUSH_SECONDS = 0.2
 MAX_QUEUED_ROWS = 20_000  # about two seconds of the writer's pace
 DB_FILE = "view.duckdb"
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS spans (
@@ -87,6 +89,10 @@ CREATE TABLE IF NOT EXISTS metric_points (
 """
 
 
+class DataInUse(Exception):
+    """Another process, most often another `rulec view`, holds the store's lock."""
+
+
 class ViewDb:
     """Open (creating) `data_dir/view.duckdb`; rows older than `retention_s` are deleted."""
 
@@ -96,7 +102,7 @@ class ViewDb:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.path = data_dir / DB_FILE
         self.retention_s = retention_s
-        self._root = duckdb.connect(str(self.path))
+        self._root = _connect(data_dir, self.path)
         self._root.execute(_SCHEMA + queries.SCHEMA + config.SCHEMA + alerts.SCHEMA)
         self._root_lock = threading.Lock()
         self._writer = self._root.cursor()
@@ -212,6 +218,22 @@ class ViewDb:
         self._writer.execute("DELETE FROM spans WHERE start_ns < ?", [cutoff])
         self._writer.execute("DELETE FROM metric_points WHERE time_ns < ?", [cutoff])
         self._writer.execute("DELETE FROM alert_events WHERE time_ns < ?", [cutoff])
+
+
+def _connect(data_dir: Path, path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        if "Could not set lock" not in str(exc):
+            raise
+        raise DataInUse(f"the data folder {data_dir} is in use by {_lock_holder(str(exc))}") from None
+
+
+def _lock_holder(message: str) -> str:
+    """The process DuckDB's lock error names ("Conflicting lock is held in
+    /usr/bin/python3 (PID 4242)"), else just "another process"."""
+    m = _LOCK_HOLDER.search(message)
+    return f"process {m['pid']} ({m['program']})" if m else "another process"
 
 
 def _insert(cur: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:

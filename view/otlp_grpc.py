@@ -18,6 +18,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 )
 
 from view.metrics import points_from_request
+from view.serving import OTLP_GRPC, check_bindable, listening
 from view.spans import spans_from_request
 from view.store import Store, StoreBusy, Stores
 
@@ -70,11 +71,13 @@ def start_grpc_server(
     metrics_service_pb2_grpc.add_MetricsServiceServicer_to_server(
         _MetricsService(stores), server
     )
-    try:
-        bound = server.add_insecure_port(f"{host}:{port}")
-    except RuntimeError as exc:
-        raise OSError(f"cannot bind OTLP/gRPC to {host}:{port}: {exc}") from exc
-    if bound == 0:
-        raise OSError(f"cannot bind OTLP/gRPC to {host}:{port}")
+    with listening(OTLP_GRPC, host, port):
+        check_bindable(host, port)
+        try:
+            bound = server.add_insecure_port(f"{host}:{port}")
+        except RuntimeError as exc:
+            raise OSError(str(exc)) from exc
+        if bound == 0:
+            raise OSError("gRPC bound no address")
     server.start()
     return server, bound

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,6 +24,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 
 from view import payload, rpc_status
 from view.metrics import points_from_request
+from view.serving import OTLP_HTTP, LoopbackServer
 from view.spans import spans_from_request
 from view.store import Store, StoreBusy, Stores
 
@@ -64,19 +64,12 @@ _SIGNALS: dict[str, _Signal] = {
 }
 
 
-class OtlpHttpServer(ThreadingHTTPServer):
-    daemon_threads = True
+class OtlpHttpServer(LoopbackServer):
+    purpose = OTLP_HTTP
 
     def __init__(self, address: tuple[str, int], stores: Stores) -> None:
         self.stores = stores
         super().__init__(address, _Handler)
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # An exporter whose process was killed mid-request resets the
-        # connection: routine for a receiver, not worth a traceback.
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

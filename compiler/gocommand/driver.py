@@ -24,6 +24,7 @@ from compiler import config, gorelease, packs
 from compiler.gocommand import gcflags, goargs, plan_cache, progress, shim, workspace
 from compiler.gocommand.plan_cache import cache_root
 from compiler.golist import GoListError, go_env
+from compiler.messages import error_line
 from compiler.paths import BUILDINFO_EDIT_ENV, MARKS_FILE, PLAN_DIR_ENV
 from compiler.plan import Summary
 from compiler.timings import stage
@@ -237,7 +238,7 @@ def run(
             prepared = driver.prepare()
             argv, env = driver.go_command(prepared)
     except (BuildError, GoListError, goargs.GoArgsError, config.ConfigError, packs.PackError) as e:
-        print(f"rulec: {e}", file=sys.stderr)
+        print(error_line(e), file=sys.stderr)
         return 2
     except RuleError as e:
         for line in driver.explain(e):  # only prepare() raises RuleError

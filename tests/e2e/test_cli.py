@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from support.gomod import ROOT, copy_module, rulec, write_module
+
+from rulec import cli
 
 pytestmark = pytest.mark.e2e
 
@@ -61,6 +66,13 @@ def test_not_a_module_and_refused_flags(tmp_path: Path, module: Path) -> None:
     proc = rulec("build", "-toolexec=echo", ".", cwd=module)
     assert proc.returncode == 2 and "-toolexec cannot be combined" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_message_about_rulec_says_rulec_once(tmp_path: Path) -> None:
+    (tmp_path / "main.go").write_text("package main\n\nfunc main() {}\n")
+    proc = rulec("build", ".", cwd=tmp_path, env={"GO111MODULE": "on"})
+    assert proc.returncode == 2
+    assert proc.stderr == "rulec builds Go modules: no go.mod found here (run `go mod init` first)\n"
 
 
 def test_stdlib_rule_that_does_not_match_this_go_fails_loudly(module: Path, tmp_path: Path) -> None:
@@ -141,3 +153,25 @@ def test_plan_says_why_the_runtime_links_grpc(tmp_path: Path) -> None:
         "    rulec.dev/runtime/exporters/otlpgrpc: the otlp-grpc exporter: rulec.toml asks for it; "
         "it links google.golang.org/grpc, which the application does not use, so no plugin advises it"
     )
+
+
+def _checkout_version() -> str:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+def test_version_is_the_installed_packages() -> None:
+    try:
+        expected = metadata.version("rulec")
+    except metadata.PackageNotFoundError:
+        expected = _checkout_version()
+    proc = rulec("--version", cwd=ROOT)
+    assert proc.returncode == 0 and proc.stdout == f"rulec {expected}\n", proc.stderr
+
+
+def test_version_of_a_checkout_never_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def not_installed(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_installed)
+    result = CliRunner().invoke(cli.main, ["--version"])
+    assert result.exit_code == 0 and result.output == f"rulec {_checkout_version()}\n"

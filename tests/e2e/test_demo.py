@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,6 +39,7 @@ class Demo:
     proc: subprocess.Popen[str]
     lines: queue.Queue[str | None]
     output: list[str]
+    tmp: str  # where the demo makes its temporary folder
     console: str = ""
 
     def read_until(self, pattern: str, timeout: float) -> re.Match[str]:
@@ -60,14 +62,21 @@ class Demo:
         return View(self.proc, self.console, "")
 
 
+def _start_demo(tmp: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """examples/demo.py on free ports, its temporary folder made under `tmp`."""
+    return subprocess.Popen(
+        [sys.executable, "examples/demo.py", "--console-port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0",
+         "--no-open", *args],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp), **(env or {})},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     data = tmp_path_factory.mktemp("demo-view")
-    proc = subprocess.Popen(
-        [sys.executable, "examples/demo.py", "--console-port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0",
-         "--data", str(data), "--no-open"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    tmp = tmp_path_factory.mktemp("demo-tmp")
+    proc = _start_demo(tmp, "--data", str(data))
     lines: queue.Queue[str | None] = queue.Queue()
 
     def pump() -> None:
@@ -77,7 +86,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         lines.put(None)
 
     threading.Thread(target=pump, daemon=True).start()
-    started = Demo(proc, lines, [])
+    started = Demo(proc, lines, [], tmp=str(tmp))
     try:
         started.console = started.read_until(r"The console: (\S+)", timeout=900).group(1)
         yield started
@@ -169,6 +178,17 @@ def test_ctrl_c_stops_the_shop_and_the_view(demo: Demo) -> None:
     demo.proc.send_signal(signal.SIGINT)
     demo.read_until(r"rulec view: stopped, store flushed", timeout=60)
     assert demo.proc.wait(timeout=30) == 0
+    # The temporary folder (the shop's binaries and logs) went with them.
+    work = re.search(r"The shop's logs: (\S+)/frontend\.log", "".join(demo.output))
+    assert work and work.group(1).startswith(demo.tmp) and not os.path.exists(work.group(1))
+
+
+def test_a_failed_build_leaves_no_temporary_folder(tmp_path: Path) -> None:
+    proc = _start_demo(tmp_path, env={"GOFLAGS": "-nosuchflag"})  # go refuses it at once
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 1 and "demo: rulec build ./frontend failed (status 2)" in out
+    assert "Traceback" not in out and f"$ rulec build -o {tmp_path}/rulec-demo-" in out
+    assert list(tmp_path.glob("rulec-demo-*")) == []
 
 
 def _requests(demo: Demo, service: str) -> int:

@@ -216,4 +216,4 @@ def test_a_go_older_than_tested_stops_with_the_reason(tmp_path: Path) -> None:
     write_module(tmp_path / "m", "example.com/old", {"main.go": "package main\n\nfunc main() {}\n"})
     proc = rulec("build", ".", cwd=tmp_path / "m", env={"GOTOOLCHAIN": "go1.24.9"})
     assert proc.returncode == 2
-    assert proc.stderr.strip().splitlines()[-1].startswith("rulec: rulec supports Go 1.25 to 1.27 (and newer, untested); this is go1.24.9.")
+    assert proc.stderr.strip().splitlines()[-1].startswith("rulec supports Go 1.25 to 1.27 (and newer, untested); this is go1.24.9.")

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from support.gomod import ROOT as REPO_ROOT
 from support.gomod import RULEC
@@ -49,13 +49,15 @@ class View:
 
 
 @contextmanager
-def rulec_view(data: Path, *extra: str) -> Iterator[View]:
+def rulec_view(data: Path, *extra: str, stderr: IO[str] | None = None) -> Iterator[View]:
+    """`rulec view` on free ports; its stderr goes to `stderr` if given, else the test's."""
     args = ["view", "--port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0", "--data", str(data), *extra]
     proc = subprocess.Popen(
         [*RULEC, *args],
         cwd=REPO_ROOT,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         stdout=subprocess.PIPE,
+        stderr=stderr,
         text=True,
     )
     try:
