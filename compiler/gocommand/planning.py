@@ -16,6 +16,7 @@ from pathlib import Path
 from compiler import config, exporters, gorelease
 from compiler.gocommand import goargs, graph_cache, module_copies, workspace
 from compiler.golist import Build, go_list
+from compiler.gonames import ImportNames
 from compiler.graph import RuleGraph
 from compiler.plan import Summary
 from compiler.planner import write_plan
@@ -47,16 +48,27 @@ def _plugins(request: Request) -> list[Plugin]:
 
 
 def _list(request: Request, setup: tuple[list[str], dict[str, str]], extra: list[str] = (), update: bool = False) -> Build:
-    """The build's packages; `update` lets the go command complete rulec's
+    """The build's packages, and those of `extra` (the hook packages rulec
+    links in) as dependencies; `update` lets the go command complete rulec's
     go.mod copy (requirements that a module the runtime raised, or a
     replacement, brought in)."""
     args = request.args
     flags, env = setup
     flags = [*args.load_flags, *flags, *(["-mod=mod"] if update else [])]
-    if args.command in ("test", "vet"):  # both compile the tests too
-        flags.append("-test")
+    env = {**request.env, **env}
+    # `test` and `vet` compile the packages' tests too; the hook packages'
+    # own tests (and what only they import) are none of this build's, so
+    # the hooks are listed apart, without -test.
+    tests = args.command in ("test", "vet")
+    version, cwd = request.release.version, request.cwd
     with stage("go-list"):
-        build = go_list([*flags, *args.list_patterns(), *extra], request.release.version, {**request.env, **env}, request.cwd)
+        build = go_list([*flags, *(["-test"] if tests else []), *args.list_patterns(), *([] if tests else extra)], version, env, cwd)
+        if tests and extra:
+            hooks = go_list([*flags, *extra], version, env, cwd)
+            for path, pkg in hooks.packages.items():
+                build.packages.setdefault(path, pkg)
+            build.errors += hooks.errors
+            build.names = ImportNames.declared({p.path: p.name for p in build.packages.values()})
     for path in extra:  # the runtime's packages are listed to be seen, not built as roots
         if path in build.packages:
             build.packages[path] = replace(build.packages[path], root=False)
