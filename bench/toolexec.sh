@@ -33,7 +33,7 @@ mkdir -p "$tmp/plan/packages"  # an empty plan: no package is planned
 PYTHONPATH="$worktree" python3 -c '
 import json, os, subprocess, sys
 from pathlib import Path
-from compiler.gocommand import shim
+from rulec.compiler.gocommand import shim
 goenv = json.loads(subprocess.run(["go", "env", "-json", "GOROOT", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"], capture_output=True, check=True).stdout)
 print("\n".join(shim.toolexec_argv(Path(sys.argv[1]), goenv, dict(os.environ))))
 ' "$tmp/rulec-cache" >"$tmp/toolexec.args"

@@ -42,8 +42,8 @@ import duckdb  # noqa: E402
 import view_traffic  # noqa: E402
 from support.viewproc import View, rulec_view  # noqa: E402
 
-from view.db import DB_FILE  # noqa: E402
-from view.static import CONSOLE_DIR  # noqa: E402
+from rulec.view.db import DB_FILE  # noqa: E402
+from rulec.view.static import CONSOLE_DIR  # noqa: E402
 
 MINUTE_NS = view_traffic.MINUTE_NS
 RANGES = ("15m", "24h")

@@ -19,13 +19,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from compiler import gorelease, goroutine_context, joinpoints
-from compiler.golist import Build, GoListError, go_env, go_list
-from compiler.resolve.conflicts import ConflictLog
-from compiler.resolve.hooks import find_hooks, user_hook_packages
-from ruledsl.diagnostics import Diagnostic, Pos
-from ruledsl.model import MAIN_PACKAGE, Plugin, Rule
-from ruledsl.versions import VersionError, version_key
+from rulec.compiler import gorelease, goroutine_context, joinpoints
+from rulec.compiler.golist import Build, GoListError, go_env, go_list
+from rulec.compiler.resolve.conflicts import ConflictLog
+from rulec.compiler.resolve.hooks import find_hooks, user_hook_packages
+from rulec.ruledsl.diagnostics import Diagnostic, Pos
+from rulec.ruledsl.model import MAIN_PACKAGE, Plugin, Rule
+from rulec.ruledsl.versions import VersionError, version_key
 
 
 def _escape(module: str) -> str:

@@ -16,19 +16,20 @@ from importlib import metadata
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-# rulec's own top-level packages; imports of anything else are libraries.
-_OWN = ("compiler", "ruledsl")
+# rulec's own stages that the roots may reach, each a folder of PROJECT;
+# imports of anything else are libraries.
+_OWN = ("rulec.compiler", "rulec.ruledsl")
 # What runs while the go command compiles (the rewrite) or writes what the compiler reads (generated files).
-ROOTS = ("compiler.gocommand.compile", "compiler.trampoline", "compiler.goroutine_context")
+ROOTS = ("rulec.compiler.gocommand.compile", "rulec.compiler.trampoline", "rulec.compiler.goroutine_context")
 # Libraries whose version changes how Go source is read.
 _LIBRARIES = ("tree-sitter", "tree-sitter-go")
 
 
 def _file_of(module: str) -> Path | None:
     """The source file of one of rulec's modules or packages, if it is one."""
-    if module.split(".", 1)[0] not in _OWN:
+    if not any(module == own or module.startswith(own + ".") for own in _OWN):
         return None
-    base = PROJECT.joinpath(*module.split("."))
+    base = PROJECT.joinpath(*module.split(".")[1:])
     for candidate in (base.with_suffix(".py"), base / "__init__.py"):
         if candidate.is_file():
             return candidate

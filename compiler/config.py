@@ -14,7 +14,7 @@ from typing import Any
 
 import toml
 
-from compiler.gopattern import pattern_regex
+from rulec.compiler.gopattern import pattern_regex
 
 CONFIG_NAME = "rulec.toml"
 

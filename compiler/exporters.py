@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from compiler.gocommand import runtime_modules
-from compiler.golist import Module
-from ruledsl.model import RUNTIME_MODULE
-from ruledsl.versions import VersionError, version_key
+from rulec.compiler.gocommand import runtime_modules
+from rulec.compiler.golist import Module
+from rulec.ruledsl.model import RUNTIME_MODULE
+from rulec.ruledsl.versions import VersionError, version_key
 
 # rulec.toml name → (the runtime package that links it, a package whose presence in the app links it)
 _EXPORTERS = {

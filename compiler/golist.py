@@ -12,7 +12,7 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 
-from compiler.gonames import GUESSED, ImportNames
+from rulec.compiler.gonames import GUESSED, ImportNames
 
 _FIELDS = "ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Imports,Standard,DepOnly,ForTest,Module,Error"
 

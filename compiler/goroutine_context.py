@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import os
 
-from compiler import gosource
-from compiler.plan import FieldEdit, FuncEdit, PackagePlan
-from ruledsl.model import RUNTIME_MODULE
+from rulec.compiler import gosource
+from rulec.compiler.plan import FieldEdit, FuncEdit, PackagePlan
+from rulec.ruledsl.model import RUNTIME_MODULE
 
 RUNTIME = "runtime"
 _FIELD = "__rulec_ctx"

@@ -17,7 +17,7 @@ from functools import cache
 import tree_sitter_go
 from tree_sitter import Language, Node, Parser
 
-from compiler.gonames import GUESSED, ImportNames
+from rulec.compiler.gonames import GUESSED, ImportNames
 
 # Predeclared type names: never qualified by a package.
 BUILTIN_TYPES = frozenset(

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from ruledsl.model import Plugin, Rule
+from rulec.ruledsl.model import Plugin, Rule
 
 
 def _rule(rule: Rule) -> tuple[str, str]:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compiler.config import Pack
-from ruledsl.diagnostics import Diagnostic
+from rulec.compiler.config import Pack
+from rulec.ruledsl.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # GitPython is imported only by builds that use a pack
     import git

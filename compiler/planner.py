@@ -15,13 +15,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from compiler import code_identity, goroutine_context, trampoline
-from compiler.gocommand import runtime_modules
-from compiler.golist import Build, Package
-from compiler.paths import MARKS_FILE, MODINFO_FILE, overlay_folder, package_file
-from compiler.plan import CallSite, FieldEdit, FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
-from compiler.resolve import CORE_PACKAGE, GENERATED_FILE, Advice, FieldAdvice, Resolution
-from ruledsl.model import RUNTIME_MODULE, Rule
+from rulec.compiler import code_identity, goroutine_context, trampoline
+from rulec.compiler.gocommand import runtime_modules
+from rulec.compiler.golist import Build, Package
+from rulec.compiler.paths import MARKS_FILE, MODINFO_FILE, overlay_folder, package_file
+from rulec.compiler.plan import CallSite, FieldEdit, FuncEdit, HookCall, ModuleCopies, PackagePlan, Summary
+from rulec.compiler.resolve import CORE_PACKAGE, GENERATED_FILE, Advice, FieldAdvice, Resolution
+from rulec.ruledsl.model import RUNTIME_MODULE, Rule
 
 # For a root with tests but no other Go file, so that its test binary links the runtime.
 GENERATED_TEST_FILE = "zz_rulec_generated_test.go"

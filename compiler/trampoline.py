@@ -15,10 +15,10 @@ from __future__ import annotations
 import hashlib
 import json
 
-from compiler import gosource
-from compiler.goroutine_context import ROOT_DECLS, ROOT_INIT
-from compiler.resolve.advice import Advice, Hook
-from ruledsl.model import ALWAYS_ON_PLUGINS, RUNTIME_MODULE
+from rulec.compiler import gosource
+from rulec.compiler.goroutine_context import ROOT_DECLS, ROOT_INIT
+from rulec.compiler.resolve.advice import Advice, Hook
+from rulec.ruledsl.model import ALWAYS_ON_PLUGINS, RUNTIME_MODULE
 
 PANIC_HOOK = RUNTIME_MODULE + "/core.HookPanicked"
 # Started from each root package's init, once every package of the binary,

@@ -17,10 +17,10 @@ import re
 import subprocess
 from pathlib import Path
 
-from compiler.gocommand import driver
-from compiler.golist import GoListError, go_env
-from ruledsl.diagnostics import Diagnostic, Pos, RuleError
-from ruledsl.model import Plugin, Rule
+from rulec.compiler.gocommand import driver
+from rulec.compiler.golist import GoListError, go_env
+from rulec.ruledsl.diagnostics import Diagnostic, Pos, RuleError
+from rulec.ruledsl.model import Plugin, Rule
 
 _ERROR_LINE = re.compile(r"^(?P<file>.+?\.gorule):(?P<line>\d+):(?P<col>\d+): (?P<message>.+)$")
 

@@ -26,9 +26,9 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
-from view.signals import stop_on_signals
-from view.spans import Span
-from view.tree import format_trace_trees
+from rulec.view.signals import stop_on_signals
+from rulec.view.spans import Span
+from rulec.view.tree import format_trace_trees
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop"

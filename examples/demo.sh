@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
-python3 -m pip install --quiet --disable-pip-version-check -e .
+source install.sh  # into .venv/ (or the active virtual environment)
 # The console's chart and graph libraries, from the pinned npm packages.
 bash view/console/build.sh
 exec python3 examples/demo.py "$@"

@@ -11,13 +11,14 @@ from typing import NamedTuple
 
 import click
 
-from compiler import config, packs
-from compiler.gocommand import driver, plan_cache
-from compiler.messages import error_line
-from compiler.plan import Summary
-from ruledsl.diagnostics import RuleError
-from ruledsl.load import BUILTIN_RULES, parse_all
-from ruledsl.model import Rule
+from rulec.compiler import config, packs
+from rulec.compiler.gocommand import driver, plan_cache
+from rulec.compiler.messages import error_line
+from rulec.compiler.paths import RUNTIME_DIR
+from rulec.compiler.plan import Summary
+from rulec.ruledsl.diagnostics import RuleError
+from rulec.ruledsl.load import BUILTIN_RULES, parse_all
+from rulec.ruledsl.model import Rule
 
 _GO_ARGS = {"ignore_unknown_options": True, "allow_interspersed_args": False}
 
@@ -57,6 +58,11 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version, help="Print rulec's version and exit.")
 def main() -> None:
     """Compile-time observability for Go: `rulec build` instead of `go build`."""
+    if not os.path.isdir(RUNTIME_DIR):
+        # A wheel install (`pip install .`, `pipx install .`) has rulec's code but not the Go it links.
+        click.echo(f"rulec runs from its checkout, where it reads rules/ and runtime-go/, and this install has none "
+                   f"({RUNTIME_DIR} is missing): install it with `pip install -e CHECKOUT` (README.md)", err=True)
+        sys.exit(2)
 
 
 class OwnOptions(NamedTuple):
@@ -221,13 +227,13 @@ def _project_rules(config_path: Path | None) -> tuple[list[Path], list[packs.Res
 def check(paths: tuple[Path, ...], releases: bool, config_path: Path | None) -> None:
     """Lint .gorule files: PATHS, else the built-in rules and the project's
     (rulec.toml's dirs and packs)."""
-    from compiler.check import check_sources  # tree-sitter: only for this command
+    from rulec.compiler.check import check_sources  # tree-sitter: only for this command
 
     sources, pack_rules, cfg = (list(paths), [], config.Config()) if paths else _project_rules(config_path)
     plugins, diagnostics = parse_all(sources)
     diagnostics += check_sources(plugins, releases)
     if not diagnostics:
-        from compiler.typecheck import typecheck
+        from rulec.compiler.typecheck import typecheck
 
         diagnostics += typecheck(plugins, sources, os.getcwd())
     diagnostics.sort(key=lambda d: (d.pos.file, d.pos.line, d.pos.col))
@@ -264,7 +270,7 @@ class _Duration(click.ParamType):
     name = "duration"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
-        from view.duration import parse_duration
+        from rulec.view.duration import parse_duration
 
         try:
             return value if isinstance(value, float) else parse_duration(str(value))
@@ -283,7 +289,7 @@ class _Duration(click.ParamType):
 def view_command(port: int, otlp_http_port: int, otlp_grpc_port: int, data_dir: Path | None, retention: float, webhook: str | None) -> None:
     """Receive OTLP, store it, serve the console on 127.0.0.1."""
     # Imported here: duckdb and grpc are not worth loading for `rulec build`.
-    from view import app
+    from rulec.view import app
 
     sys.exit(app.run(data_dir or app.default_data_dir(), retention, port, otlp_http_port, otlp_grpc_port, webhook))
 

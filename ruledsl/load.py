@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ruledsl.diagnostics import Diagnostic, Pos, RuleError
-from ruledsl.model import Plugin
+from rulec.ruledsl.diagnostics import Diagnostic, Pos, RuleError
+from rulec.ruledsl.model import Plugin
 
 BUILTIN_RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -21,7 +21,7 @@ def rule_files(paths: list[Path]) -> list[Path]:
 
 
 def parse_all(paths: list[Path]) -> tuple[list[Plugin], list[Diagnostic]]:
-    from ruledsl.parser import parse_file  # textX: only when rules are really parsed
+    from rulec.ruledsl.parser import parse_file  # textX: only when rules are really parsed
 
     plugins: list[Plugin] = []
     diagnostics: list[Diagnostic] = []

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ruledsl.diagnostics import Pos
-from ruledsl.versions import VersionRange
+from rulec.ruledsl.diagnostics import Pos
+from rulec.ruledsl.versions import VersionRange
 
 # The module path of rulec's Go runtime (runtime-go/); hooks live under it.
 RUNTIME_MODULE = "rulec.dev/runtime"

@@ -17,8 +17,8 @@ from typing import Any
 
 from textx import TextXError, get_location, metamodel_from_file
 
-from ruledsl.diagnostics import Diagnostic, Pos
-from ruledsl.model import (
+from rulec.ruledsl.diagnostics import Diagnostic, Pos
+from rulec.ruledsl.model import (
     MAIN_PACKAGE,
     AttributeSpec,
     EntryCode,
@@ -33,7 +33,7 @@ from ruledsl.model import (
     TypeTarget,
     ValueRef,
 )
-from ruledsl.versions import VersionError, VersionRange
+from rulec.ruledsl.versions import VersionError, VersionRange
 
 GRAMMAR = Path(__file__).with_name("gorule.tx")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
 

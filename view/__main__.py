@@ -1,4 +1,4 @@
-"""`python -m view receive`: collect until stopped, print trace trees, then metric names.
+"""`python -m rulec.view receive`: collect until stopped, print trace trees, then metric names.
 
 Metrics are only summarised, one line per name; the trees stay the main output.
 """
@@ -10,10 +10,10 @@ import sys
 import threading
 import time
 
-from view.metrics import format_metric_summary
-from view.receiver import OtlpReceiver
-from view.signals import stop_on_signals
-from view.tree import format_trace_trees
+from rulec.view.metrics import format_metric_summary
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.signals import stop_on_signals
+from rulec.view.tree import format_trace_trees
 
 _POLL_SECONDS = 0.1
 
@@ -67,7 +67,7 @@ def _wait(
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m view")
+    parser = argparse.ArgumentParser(prog="python -m rulec.view")
     commands = parser.add_subparsers(dest="command", required=True)
     receive = commands.add_parser("receive", help="receive OTLP traces and metrics, print trees")
     receive.add_argument("--http-port", type=int, default=4318)

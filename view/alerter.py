@@ -14,8 +14,8 @@ from typing import Any
 
 import duckdb
 
-from view import alerts
-from view.db import ViewDb
+from rulec.view import alerts
+from rulec.view.db import ViewDb
 
 EVAL_SECONDS = 2.0
 WEBHOOK_TIMEOUT_S = 5.0

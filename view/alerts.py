@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from view.duration import parse_duration
-from view.queries import IS_ERROR
+from rulec.view.duration import parse_duration
+from rulec.view.queries import IS_ERROR
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS alert_rule_ids;

@@ -21,11 +21,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 
-from view import alerts, config, queries
-from view.db import ViewDb
-from view.duration import parse_duration
-from view.serving import CONSOLE, LoopbackServer
-from view.static import static_file
+from rulec.view import alerts, config, queries
+from rulec.view.db import ViewDb
+from rulec.view.duration import parse_duration
+from rulec.view.serving import CONSOLE, LoopbackServer
+from rulec.view.static import static_file
 
 HOST = "127.0.0.1"
 _DEFAULT_WINDOW_S = 3600.0

@@ -11,14 +11,14 @@ from typing import Self
 
 import duckdb
 
-from view.alerter import Alerter
-from view.api import ApiServer
-from view.db import DataInUse, ViewDb
-from view.receiver import OtlpReceiver
-from view.serving import CONSOLE, OTLP_GRPC, OTLP_HTTP, PortUnavailable
-from view.signals import stop_on_signals
-from view.static import BUILD_HINT, missing_vendor
-from view.store import Stores
+from rulec.view.alerter import Alerter
+from rulec.view.api import ApiServer
+from rulec.view.db import DataInUse, ViewDb
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.serving import CONSOLE, OTLP_GRPC, OTLP_HTTP, PortUnavailable
+from rulec.view.signals import stop_on_signals
+from rulec.view.static import BUILD_HINT, missing_vendor
+from rulec.view.store import Stores
 
 # The `rulec view` option that sets each server's port.
 _PORT_OPTIONS = {CONSOLE: "--port", OTLP_HTTP: "--otlp-http-port", OTLP_GRPC: "--otlp-grpc-port"}

@@ -30,7 +30,7 @@ class ConfigError(ValueError):
 @functools.cache
 def known_plugins() -> tuple[str, ...]:
     """The built-in rules' plugin names; parsed once, on first use (not at start)."""
-    from ruledsl.load import BUILTIN_RULES, parse_all
+    from rulec.ruledsl.load import BUILTIN_RULES, parse_all
 
     plugins, _ = parse_all([BUILTIN_RULES])
     return tuple(sorted({p.name for p in plugins}))

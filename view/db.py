@@ -28,11 +28,11 @@ from pathlib import Path
 
 import duckdb
 
-from view import alerts, config, queries
-from view.metrics import MetricPoint
-from view.rows import METRIC_COLUMNS, SPAN_COLUMNS, metric_row, span_row
-from view.spans import Span
-from view.store import StoreBusy
+from rulec.view import alerts, config, queries
+from rulec.view.metrics import MetricPoint
+from rulec.view.rows import METRIC_COLUMNS, SPAN_COLUMNS, metric_row, span_row
+from rulec.view.spans import Span
+from rulec.view.store import StoreBusy
 
 FLUSH_SECONDS = 0.2
 MAX_QUEUED_ROWS = 20_000  # about two seconds of the writer's pace

@@ -12,7 +12,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 )
 from opentelemetry.proto.metrics.v1.metrics_pb2 import AggregationTemporality, Metric
 
-from view.spans import attributes_to_dict
+from rulec.view.spans import attributes_to_dict
 
 HISTOGRAM = "histogram"
 SUM = "sum"

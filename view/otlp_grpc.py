@@ -17,10 +17,10 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
-from view.metrics import points_from_request
-from view.serving import OTLP_GRPC, check_bindable, listening
-from view.spans import spans_from_request
-from view.store import Store, StoreBusy, Stores
+from rulec.view.metrics import points_from_request
+from rulec.view.serving import OTLP_GRPC, check_bindable, listening
+from rulec.view.spans import spans_from_request
+from rulec.view.store import Store, StoreBusy, Stores
 
 _MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 _OPTIONS = [

@@ -22,11 +22,11 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceResponse,
 )
 
-from view import payload, rpc_status
-from view.metrics import points_from_request
-from view.serving import OTLP_HTTP, LoopbackServer
-from view.spans import spans_from_request
-from view.store import Store, StoreBusy, Stores
+from rulec.view import payload, rpc_status
+from rulec.view.metrics import points_from_request
+from rulec.view.serving import OTLP_HTTP, LoopbackServer
+from rulec.view.spans import spans_from_request
+from rulec.view.store import Store, StoreBusy, Stores
 
 TRACES_PATH = "/v1/traces"
 METRICS_PATH = "/v1/metrics"

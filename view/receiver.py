@@ -9,12 +9,12 @@ from typing import Self
 
 import grpc
 
-from view.metrics import MetricPoint, format_metric_summary
-from view.otlp_grpc import start_grpc_server
-from view.otlp_http import OtlpHttpServer
-from view.spans import Span
-from view.store import Stores
-from view.tree import format_trace_trees
+from rulec.view.metrics import MetricPoint, format_metric_summary
+from rulec.view.otlp_grpc import start_grpc_server
+from rulec.view.otlp_http import OtlpHttpServer
+from rulec.view.spans import Span
+from rulec.view.store import Stores
+from rulec.view.tree import format_trace_trees
 
 HOST = "127.0.0.1"
 _DUMP_MAX_LINES = 200

@@ -10,8 +10,8 @@ import json
 import re
 from typing import Any
 
-from view.metrics import MetricPoint
-from view.spans import Span
+from rulec.view.metrics import MetricPoint
+from rulec.view.spans import Span
 
 SPAN_COLUMNS = (
     "trace_id", "span_id", "parent_span_id", "service", "instance", "name", "kind",

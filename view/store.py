@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from view.metrics import MetricPoint
-from view.spans import Span
+from rulec.view.metrics import MetricPoint
+from rulec.view.spans import Span
 
 T = TypeVar("T")
 

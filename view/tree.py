@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from view.spans import Span
+from rulec.view.spans import Span
 
 # Shown inline, in this order, when a span carries them.
 KEY_ATTRIBUTES = (

@@ -16,9 +16,9 @@ import sys
 
 site.main()  # toolexec runs Python with -S; the rewriter needs tree-sitter
 
-from compiler.gocommand import gcflags  # noqa: E402
-from compiler.plan import PackagePlan  # noqa: E402
-from compiler.rewrite.rewriter import RewriteError, rewrite_file  # noqa: E402
+from rulec.compiler.gocommand import gcflags  # noqa: E402
+from rulec.compiler.plan import PackagePlan  # noqa: E402
+from rulec.compiler.rewrite.rewriter import RewriteError, rewrite_file  # noqa: E402
 
 
 def _planned_name(base: str) -> str:

@@ -20,16 +20,16 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler import config, gorelease, packs
-from compiler.gocommand import gcflags, goargs, plan_cache, progress, shim, workspace
-from compiler.gocommand.plan_cache import cache_root
-from compiler.golist import GoListError, go_env
-from compiler.messages import error_line
-from compiler.paths import BUILDINFO_EDIT_ENV, MARKS_FILE, PLAN_DIR_ENV
-from compiler.plan import Summary
-from compiler.timings import stage
-from ruledsl.diagnostics import RuleError
-from ruledsl.load import rule_files
+from rulec.compiler import config, gorelease, packs
+from rulec.compiler.gocommand import gcflags, goargs, plan_cache, progress, shim, workspace
+from rulec.compiler.gocommand.plan_cache import cache_root
+from rulec.compiler.golist import GoListError, go_env
+from rulec.compiler.messages import error_line
+from rulec.compiler.paths import BUILDINFO_EDIT_ENV, MARKS_FILE, PLAN_DIR_ENV
+from rulec.compiler.plan import Summary
+from rulec.compiler.timings import stage
+from rulec.ruledsl.diagnostics import RuleError
+from rulec.ruledsl.load import rule_files
 
 _ENV_KEYS = ["GOVERSION", "GOMOD", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_ENABLED", "GOWORK", "GOMODCACHE"]
 # Not part of the plan key: what the toolexec shim is built for (shim.py),
@@ -124,7 +124,7 @@ class Driver:
     ) -> Summary:
         # The planning stages load textX, networkx and tree-sitter: imported
         # here so that a build whose plan is cached never pays for them.
-        from compiler.gocommand import planning
+        from rulec.compiler.gocommand import planning
 
         request = planning.Request(args, self.cwd, self.env, self.config, self.rule_paths, release, gomodcache, cache_root())
         final.parent.mkdir(parents=True, exist_ok=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import shlex
 
-from compiler.gopattern import pattern_regex
+from rulec.compiler.gopattern import pattern_regex
 
 MARK = "-rulec.plan="
 

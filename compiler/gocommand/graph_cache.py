@@ -23,8 +23,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from compiler.golist import Build
-from compiler.plan import ModuleCopies
+from rulec.compiler.golist import Build
+from rulec.compiler.plan import ModuleCopies
 
 STATE_FILE = "state.pickle"
 MODULE_FILES = ("go.mod", "go.sum", "go.work", "go.work.sum")
@@ -67,7 +67,7 @@ def import_signature(dirs: list[Path], memo_file: Path | None = None) -> str:
 
 
 def _header_digest(path: str) -> str:
-    from compiler.gosource import header_end  # tree-sitter: only when a file changed
+    from rulec.compiler.gosource import header_end  # tree-sitter: only when a file changed
 
     with open(path, "rb") as f:
         source = f.read()

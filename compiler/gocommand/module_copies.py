@@ -24,8 +24,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from compiler.golist import Build, Module
-from compiler.plan import ModuleCopies
+from rulec.compiler.golist import Build, Module
+from rulec.compiler.plan import ModuleCopies
 
 
 def in_module_cache(build: Build, packages: Iterable[str], gomodcache: str) -> list[Module]:

@@ -11,7 +11,7 @@ the build selects.
 
 from __future__ import annotations
 
-from ruledsl.versions import version_key
+from rulec.ruledsl.versions import version_key
 
 API_MODULES = ("go.opentelemetry.io/otel", "go.opentelemetry.io/otel/trace", "go.opentelemetry.io/otel/metric")
 SDK = "go.opentelemetry.io/otel/sdk"

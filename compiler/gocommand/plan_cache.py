@@ -20,9 +20,9 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from compiler.gocommand import graph_cache
-from compiler.paths import RUNTIME_DIR
-from compiler.plan import Summary
+from rulec.compiler.gocommand import graph_cache
+from rulec.compiler.paths import RUNTIME_DIR
+from rulec.compiler.plan import Summary
 
 # rulec's own code that decides a plan: the compiler, the rule language, the runtime.
 _CODE = Path(__file__).resolve().parent.parent.parent

@@ -13,18 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from compiler import config, exporters, gorelease
-from compiler.gocommand import goargs, graph_cache, module_copies, workspace
-from compiler.golist import Build, go_list
-from compiler.gonames import ImportNames
-from compiler.graph import RuleGraph
-from compiler.plan import Summary
-from compiler.planner import write_plan
-from compiler.resolve import Resolution, resolve, user_hook_packages
-from compiler.timings import stage
-from ruledsl.diagnostics import RuleError
-from ruledsl.load import load_rules
-from ruledsl.model import RUNTIME_MODULE, Plugin
+from rulec.compiler import config, exporters, gorelease
+from rulec.compiler.gocommand import goargs, graph_cache, module_copies, workspace
+from rulec.compiler.golist import Build, go_list
+from rulec.compiler.gonames import ImportNames
+from rulec.compiler.graph import RuleGraph
+from rulec.compiler.plan import Summary
+from rulec.compiler.planner import write_plan
+from rulec.compiler.resolve import Resolution, resolve, user_hook_packages
+from rulec.compiler.timings import stage
+from rulec.ruledsl.diagnostics import RuleError
+from rulec.ruledsl.load import load_rules
+from rulec.ruledsl.model import RUNTIME_MODULE, Plugin
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TextIO
 
-from compiler.gocommand import plan_cache
-from compiler.paths import PROGRESS_ENV
+from rulec.compiler.gocommand import plan_cache
+from rulec.compiler.paths import PROGRESS_ENV
 
 # What a filled cache is filled for: the Go installation, its target, the cache itself.
 MARKER_KEYS = ("GOROOT", "GOVERSION", "GOOS", "GOARCH", "GOCACHE")

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from compiler.paths import RUNTIME_DIR
-from ruledsl.model import RUNTIME_MODULE
+from rulec.compiler.paths import RUNTIME_DIR
+from rulec.ruledsl.model import RUNTIME_MODULE
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def _overlaid(argv: list[str]) -> list[str]:
     plan_dir = os.environ.get("RULEC_PLAN_DIR")
     if not missing or not plan_dir:
         return argv
-    from compiler.paths import overlay_folder
+    from rulec.compiler.paths import overlay_folder
 
     package = os.environ.get("TOOLEXEC_IMPORTPATH", "").split(" ", 1)[0]
     own = os.path.join(plan_dir, overlay_folder(package))
@@ -50,7 +50,7 @@ def _build_info(argv: list[str]) -> list[str]:
     The link gets an edited importcfg."""
     import json
 
-    from compiler.paths import BUILDINFO_EDIT_ENV, MODINFO_FILE, PLAN_DIR_ENV
+    from rulec.compiler.paths import BUILDINFO_EDIT_ENV, MODINFO_FILE, PLAN_DIR_ENV
 
     plan_dir = os.environ.get(PLAN_DIR_ENV)
     edits_file = os.path.join(plan_dir, MODINFO_FILE) if plan_dir else ""
@@ -87,13 +87,13 @@ def main() -> None:
         argv = _build_info(argv)
     elif (name == "compile" and "-V=full" not in argv) or (name == "vet" and argv[-1].endswith(".cfg")):
         # vet checks a planned package as it is compiled: rewritten.
-        from compiler.paths import PLAN_DIR_ENV, package_file
+        from rulec.compiler.paths import PLAN_DIR_ENV, package_file
 
         plan_dir = os.environ.get(PLAN_DIR_ENV)
         package = os.environ.get("TOOLEXEC_IMPORTPATH", "").split(" ", 1)[0]
         planned = package_file(plan_dir, package) if plan_dir and package else ""
         if planned and os.path.exists(planned):
-            from compiler.gocommand.compile import rewrite_args, rewrite_vet_config
+            from rulec.compiler.gocommand.compile import rewrite_args, rewrite_vet_config
 
             argv = (rewrite_args if name == "compile" else rewrite_vet_config)(argv, planned, package)
     os.execv(tool, argv)

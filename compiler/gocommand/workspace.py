@@ -18,10 +18,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from compiler.gocommand import otel_family, runtime_modules
-from compiler.golist import Build, GoListError, Module
-from ruledsl.model import RUNTIME_MODULE
-from ruledsl.versions import version_key
+from rulec.compiler.gocommand import otel_family, runtime_modules
+from rulec.compiler.golist import Build, GoListError, Module
+from rulec.ruledsl.model import RUNTIME_MODULE
+from rulec.ruledsl.versions import version_key
 
 RUNTIME_VERSION = "v0.0.0"
 

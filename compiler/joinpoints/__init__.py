@@ -12,8 +12,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from compiler.joinpoints.base import KINDS, JoinPointKind, register
-from ruledsl.model import Rule
+from rulec.compiler.joinpoints.base import KINDS, JoinPointKind, register
+from rulec.ruledsl.model import Rule
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name != "base":

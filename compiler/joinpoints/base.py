@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from compiler.golist import Build, Package
-from compiler.resolve.advice import Advice, FieldAdvice, Hook
-from compiler.resolve.conflicts import ConflictLog
-from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import Rule
+from rulec.compiler.golist import Build, Package
+from rulec.compiler.resolve.advice import Advice, FieldAdvice, Hook
+from rulec.compiler.resolve.conflicts import ConflictLog
+from rulec.ruledsl.diagnostics import Diagnostic
+from rulec.ruledsl.model import Rule
 
 
 class JoinPointKind:

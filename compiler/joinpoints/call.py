@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compiler import gosource
-from compiler.golist import Build, Package
-from compiler.gonames import GUESSED, ImportNames
-from compiler.joinpoints.base import JoinPointKind, register
-from compiler.resolve.advice import Advice, FieldAdvice, Hook
-from compiler.resolve.conflicts import ConflictLog
-from compiler.resolve.fitting import fit_hooks, fitted_advice
-from compiler.resolve.functions import find_function
-from compiler.resolve.spans import span_hooks
-from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import Rule
+from rulec.compiler import gosource
+from rulec.compiler.golist import Build, Package
+from rulec.compiler.gonames import GUESSED, ImportNames
+from rulec.compiler.joinpoints.base import JoinPointKind, register
+from rulec.compiler.resolve.advice import Advice, FieldAdvice, Hook
+from rulec.compiler.resolve.conflicts import ConflictLog
+from rulec.compiler.resolve.fitting import fit_hooks, fitted_advice
+from rulec.compiler.resolve.functions import find_function
+from rulec.compiler.resolve.spans import span_hooks
+from rulec.ruledsl.diagnostics import Diagnostic
+from rulec.ruledsl.model import Rule
 
 
 @register

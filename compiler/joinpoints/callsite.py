@@ -8,17 +8,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from compiler import gosource
-from compiler.golist import Build, Package
-from compiler.gonames import ImportNames
-from compiler.joinpoints.base import register
-from compiler.joinpoints.call import Call
-from compiler.plan import CallSite
-from compiler.resolve.advice import GENERATED_FILE, Advice, FieldAdvice, Hook
-from compiler.resolve.fitting import fitted_advice
-from compiler.resolve.functions import parse_file
-from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import FuncTarget, Rule
+from rulec.compiler import gosource
+from rulec.compiler.golist import Build, Package
+from rulec.compiler.gonames import ImportNames
+from rulec.compiler.joinpoints.base import register
+from rulec.compiler.joinpoints.call import Call
+from rulec.compiler.plan import CallSite
+from rulec.compiler.resolve.advice import GENERATED_FILE, Advice, FieldAdvice, Hook
+from rulec.compiler.resolve.fitting import fitted_advice
+from rulec.compiler.resolve.functions import parse_file
+from rulec.ruledsl.diagnostics import Diagnostic
+from rulec.ruledsl.model import FuncTarget, Rule
 
 
 @register

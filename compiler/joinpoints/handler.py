@@ -3,8 +3,8 @@ a pointer receiver; otherwise what `on call` does."""
 
 from __future__ import annotations
 
-from compiler.joinpoints.base import register
-from compiler.joinpoints.call import Call
+from rulec.compiler.joinpoints.base import register
+from rulec.compiler.joinpoints.call import Call
 
 
 @register

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from compiler import gosource
-from compiler.golist import Build, Package
-from compiler.joinpoints.base import JoinPointKind, register
-from compiler.resolve.advice import Advice, FieldAdvice, Hook
-from compiler.resolve.conflicts import ConflictLog
-from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import Rule
+from rulec.compiler import gosource
+from rulec.compiler.golist import Build, Package
+from rulec.compiler.joinpoints.base import JoinPointKind, register
+from rulec.compiler.resolve.advice import Advice, FieldAdvice, Hook
+from rulec.compiler.resolve.conflicts import ConflictLog
+from rulec.ruledsl.diagnostics import Diagnostic
+from rulec.ruledsl.model import Rule
 
 
 def _not_a_struct(rule: Rule, where: str) -> Diagnostic:

@@ -14,16 +14,16 @@ conflicts (rules that cannot both apply). This module is the loop over them.
 
 from __future__ import annotations
 
-from compiler import gorelease, joinpoints
-from compiler.golist import Build, Module, Package
-from compiler.graph import RuleGraph
-from compiler.resolve.advice import CORE_PACKAGE, GENERATED_FILE, Advice, FieldAdvice, Hook, Resolution, SpanValues
-from compiler.resolve.conflicts import ConflictLog
-from compiler.resolve.fitting import fit_hooks
-from compiler.resolve.gating import inactive_reason
-from compiler.resolve.hooks import find_hooks, user_hook_packages
-from ruledsl.model import MAIN_PACKAGE, Plugin, Rule
-from ruledsl.versions import version_key
+from rulec.compiler import gorelease, joinpoints
+from rulec.compiler.golist import Build, Module, Package
+from rulec.compiler.graph import RuleGraph
+from rulec.compiler.resolve.advice import CORE_PACKAGE, GENERATED_FILE, Advice, FieldAdvice, Hook, Resolution, SpanValues
+from rulec.compiler.resolve.conflicts import ConflictLog
+from rulec.compiler.resolve.fitting import fit_hooks
+from rulec.compiler.resolve.gating import inactive_reason
+from rulec.compiler.resolve.hooks import find_hooks, user_hook_packages
+from rulec.ruledsl.model import MAIN_PACKAGE, Plugin, Rule
+from rulec.ruledsl.versions import version_key
 
 __all__ = [
     "CORE_PACKAGE",

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from compiler import gosource
-from compiler.graph import RuleGraph
-from compiler.plan import CallSite, Expr
-from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import RUNTIME_MODULE, FieldSpec, HookRef, Rule
+from rulec.compiler import gosource
+from rulec.compiler.graph import RuleGraph
+from rulec.compiler.plan import CallSite, Expr
+from rulec.ruledsl.diagnostics import Diagnostic
+from rulec.ruledsl.model import RUNTIME_MODULE, FieldSpec, HookRef, Rule
 
 CORE_PACKAGE = RUNTIME_MODULE + "/core"
 # The file a call-site rule's wrappers live in: the calling package's generated file.

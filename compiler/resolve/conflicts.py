@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import FieldSpec, Rule
+from rulec.ruledsl.diagnostics import Diagnostic
+from rulec.ruledsl.model import FieldSpec, Rule
 
 
 def conflicts(entries: list[tuple[Rule, tuple, tuple[str, ...], tuple[str, ...]]]) -> list[Diagnostic]:

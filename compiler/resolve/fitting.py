@@ -9,13 +9,13 @@ A hook fits a join point when (see docs/design.md, "Hook ABI"):
 
 from __future__ import annotations
 
-from compiler import gosource
-from compiler.golist import Package
-from compiler.plan import PANIC, CallSite
-from compiler.resolve.advice import Advice, Hook
-from compiler.resolve.spans import span_hooks
-from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import Rule
+from rulec.compiler import gosource
+from rulec.compiler.golist import Package
+from rulec.compiler.plan import PANIC, CallSite
+from rulec.compiler.resolve.advice import Advice, Hook
+from rulec.compiler.resolve.spans import span_hooks
+from rulec.ruledsl.diagnostics import Diagnostic
+from rulec.ruledsl.model import Rule
 
 
 def _fit(hook_params: tuple[gosource.Param, ...], target: list[tuple[str, gosource.Param]]) -> tuple[str, ...] | str:

@@ -10,9 +10,9 @@ import os
 from functools import cache
 from pathlib import Path
 
-from compiler import gosource
-from compiler.gonames import GUESSED, ImportNames
-from ruledsl.model import FuncTarget
+from rulec.compiler import gosource
+from rulec.compiler.gonames import GUESSED, ImportNames
+from rulec.ruledsl.model import FuncTarget
 
 
 @cache

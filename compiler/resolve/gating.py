@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from compiler.golist import Module
-from ruledsl.versions import VersionError, VersionRange
+from rulec.compiler.golist import Module
+from rulec.ruledsl.versions import VersionError, VersionRange
 
 
 def inactive_reason(

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compiler import gosource
-from compiler.golist import Package
-from compiler.gonames import GUESSED, ImportNames
-from compiler.paths import RUNTIME_DIR
-from compiler.resolve.advice import Hook
-from compiler.resolve.functions import find_function
-from ruledsl.diagnostics import Diagnostic
-from ruledsl.model import RUNTIME_MODULE, FuncTarget, HookRef, Rule
+from rulec.compiler import gosource
+from rulec.compiler.golist import Package
+from rulec.compiler.gonames import GUESSED, ImportNames
+from rulec.compiler.paths import RUNTIME_DIR
+from rulec.compiler.resolve.advice import Hook
+from rulec.compiler.resolve.functions import find_function
+from rulec.ruledsl.diagnostics import Diagnostic
+from rulec.ruledsl.model import RUNTIME_MODULE, FuncTarget, HookRef, Rule
 
 
 def runtime_dir() -> Path:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import os
 
-from compiler import gosource
-from compiler.plan import ERROR, Expr
-from compiler.resolve.advice import CORE_PACKAGE, Hook, SpanValues
-from compiler.resolve.hooks import find_hook
-from ruledsl.diagnostics import Diagnostic, Pos
-from ruledsl.model import SPAN_KINDS, HookRef, Rule, Selector, ValueRef
+from rulec.compiler import gosource
+from rulec.compiler.plan import ERROR, Expr
+from rulec.compiler.resolve.advice import CORE_PACKAGE, Hook, SpanValues
+from rulec.compiler.resolve.hooks import find_hook
+from rulec.ruledsl.diagnostics import Diagnostic, Pos
+from rulec.ruledsl.model import SPAN_KINDS, HookRef, Rule, Selector, ValueRef
 
 
 def span_hooks(rule: Rule, decl: gosource.FuncDecl) -> tuple[Hook, Hook, tuple[str, ...], tuple[str, ...], SpanValues] | list[Diagnostic]:

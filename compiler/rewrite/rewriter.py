@@ -18,9 +18,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from compiler import gosource
-from compiler.gonames import ImportNames
-from compiler.plan import ERROR, PANIC, CallSite, Expr, FieldEdit, FuncEdit, HookCall
+from rulec.compiler import gosource
+from rulec.compiler.gonames import ImportNames
+from rulec.compiler.plan import ERROR, PANIC, CallSite, Expr, FieldEdit, FuncEdit, HookCall
 
 PREFIX = "__rulec_"
 

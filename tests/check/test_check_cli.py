@@ -75,7 +75,7 @@ def test_builtin_rules_pass() -> None:
 
 
 def test_fixtures_cover_every_error_code() -> None:
-    from ruledsl.diagnostics import CODES
+    from rulec.ruledsl.diagnostics import CODES
 
     codes = {p.split("error[")[1].split("]")[0] for f in ERR_FIXTURES for p in expected_prefixes(f)}
     # `type` comes from compiling rules in a module: tests/e2e/test_user_rules.py;

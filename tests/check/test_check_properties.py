@@ -17,8 +17,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ruledsl.diagnostics import CODES
-from ruledsl.parser import parse_text
+from rulec.ruledsl.diagnostics import CODES
+from rulec.ruledsl.parser import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "GOFLAGS": "-buildvcs=false", "GOTOOLCHAIN": "local"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support.gomod import ROOT, RULEC, write_module
 
-from compiler import code_identity
+from rulec.compiler import code_identity
 
 MAIN = """package main
 

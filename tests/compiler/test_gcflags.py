@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.gocommand import gcflags
+from rulec.compiler.gocommand import gcflags
 
 GOROOT = "/usr/local/go/src"
 
@@ -52,8 +52,8 @@ def test_the_mark_keeps_the_users_flags_and_comes_off_again() -> None:
 
 
 def test_an_instrumented_standard_compile_without_its_mark_stops_the_build(tmp_path) -> None:
-    from compiler.gocommand.compile import rewrite_args
-    from compiler.plan import PackagePlan
+    from rulec.compiler.gocommand.compile import rewrite_args
+    from rulec.compiler.plan import PackagePlan
 
     generated = tmp_path / "zz_rulec_generated.go"
     generated.write_text("package log\n")

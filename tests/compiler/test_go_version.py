@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler import gorelease
+from rulec.compiler import gorelease
 
 
 @pytest.mark.parametrize(

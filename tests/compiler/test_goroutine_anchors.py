@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler import goroutine_context
-from compiler.check import _runtime_edit
+from rulec.compiler import goroutine_context
+from rulec.compiler.check import _runtime_edit
 
 
 def _goroot() -> Path:

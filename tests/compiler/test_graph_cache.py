@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compiler.gocommand.graph_cache import import_signature
-from compiler.gosource import header_end
+from rulec.compiler.gocommand.graph_cache import import_signature
+from rulec.compiler.gosource import header_end
 
 HEADER = (
     "//go:build linux\n\n/* doc ) */\npackage main // the command\n\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pickle
 
-from compiler import gosource
-from compiler.gonames import GUESSED, ImportNames, assumed_name
+from rulec.compiler import gosource
+from rulec.compiler.gonames import GUESSED, ImportNames, assumed_name
 
 HOOK = b"""package hooks
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from compiler.joinpoints import KINDS, JoinPointKind, kind_of
-from ruledsl.parser import GRAMMAR, JOINPOINTS, parse_text
+from rulec.compiler.joinpoints import KINDS, JoinPointKind, kind_of
+from rulec.ruledsl.parser import GRAMMAR, JOINPOINTS, parse_text
 
 
 def test_every_grammar_alternative_is_a_kind_the_compiler_knows() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.messages import error_line
+from rulec.compiler.messages import error_line
 
 
 @pytest.mark.parametrize(

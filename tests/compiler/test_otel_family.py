@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from compiler.gocommand.otel_family import METRIC_SDK, SDK, sdk_requirements
+from rulec.compiler.gocommand.otel_family import METRIC_SDK, SDK, sdk_requirements
 
 FLOOR = {"go.opentelemetry.io/otel": "v1.16.0", "go.opentelemetry.io/otel/trace": "v1.16.0", SDK: "v1.16.0", METRIC_SDK: "v0.39.0"}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.gocommand import shim
-from compiler.paths import MODINFO_FILE, PLAN_DIR_ENV, package_file
+from rulec.compiler.gocommand import shim
+from rulec.compiler.paths import MODINFO_FILE, PLAN_DIR_ENV, package_file
 
 PLANNED = "example.com/app/planned"
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from compiler import gosource, trampoline
-from compiler.paths import RUNTIME_DIR
-from compiler.planner import func_edits
-from compiler.resolve import Advice, Hook, fit_hooks
-from compiler.rewrite.rewriter import rewrite_file
-from ruledsl.diagnostics import Pos
-from ruledsl.model import FuncTarget, HookRef, JoinPoint, Rule
+from rulec.compiler import gosource, trampoline
+from rulec.compiler.paths import RUNTIME_DIR
+from rulec.compiler.planner import func_edits
+from rulec.compiler.resolve import Advice, Hook, fit_hooks
+from rulec.compiler.rewrite.rewriter import rewrite_file
+from rulec.ruledsl.diagnostics import Pos
+from rulec.ruledsl.model import FuncTarget, HookRef, JoinPoint, Rule
 
 TARGET = """package shop
 

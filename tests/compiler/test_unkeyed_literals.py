@@ -3,7 +3,7 @@ package's own type, written out or elided in a list or map of it."""
 
 from __future__ import annotations
 
-from compiler.gosource import unkeyed_literals
+from rulec.compiler.gosource import unkeyed_literals
 
 SOURCE = b"""package p
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from support.gomod import rulec, write_module
 
-from compiler.config import CONFIG_NAME, Config, ConfigError, Pack, find, for_build, load
+from rulec.compiler.config import CONFIG_NAME, Config, ConfigError, Pack, find, for_build, load
 
 GOOD = """
 [rules]

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler.config import Pack
-from compiler.packs import PackError, explain, resolve
-from ruledsl.load import parse_all
+from rulec.compiler.config import Pack
+from rulec.compiler.packs import PackError, explain, resolve
+from rulec.ruledsl.load import parse_all
 
 RULE = """plugin acme
 

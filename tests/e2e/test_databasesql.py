@@ -16,7 +16,7 @@ from support.metrics import latest
 from support.plugin_e2e import App, PluginCase, app_fixture
 from support.services import Server, mariadb_dsn, postgres_keywords, postgres_url
 
-from view.spans import Span
+from rulec.view.spans import Span
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from support.gomod import ROOT, build_app, copy_module, rulec
 from support.procs import free_port, get, service
 from support.shop import backend_running
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 

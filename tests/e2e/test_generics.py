@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support.gomod import rulec, write_module
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from support.gomod import rulec, write_module
 
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.spans import Span
 
 pytestmark = pytest.mark.e2e
 

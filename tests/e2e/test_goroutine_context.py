@@ -11,8 +11,8 @@ import pytest
 from support.gomod import rulec, write_module
 from support.procs import free_port, get, service
 
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.spans import Span
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from support.gomod import rulec
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 

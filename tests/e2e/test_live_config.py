@@ -16,7 +16,7 @@ from support.metrics import counted
 from support.procs import get
 from support.shop import backend_running
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 

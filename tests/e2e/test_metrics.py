@@ -10,7 +10,7 @@ from support.metrics import counted, latest
 from support.procs import free_port, get
 from support.shop import backend_running, shop_running
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 

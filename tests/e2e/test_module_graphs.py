@@ -15,7 +15,7 @@ import pytest
 from support.gomod import rulec, write_module
 from support.procs import free_port, get, service
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 

@@ -12,8 +12,8 @@ import pytest
 from support.procs import free_port, get, service
 from support.shop import shop_running
 
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.spans import Span
 
 pytestmark = pytest.mark.e2e
 

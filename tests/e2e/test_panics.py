@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support.gomod import go, rulec, write_module
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ import pytest
 from support.gomod import rulec, write_module
 from support.telemetry import Run
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 pytestmark = pytest.mark.e2e
 

@@ -14,8 +14,8 @@ from support.gomod import ROOT, copy_module, rulec
 from support.procs import free_port, get, service
 from support.services import Server, postgres_database
 
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.spans import Span
 
 pytestmark = pytest.mark.e2e
 

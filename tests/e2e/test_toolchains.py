@@ -17,8 +17,8 @@ from support.gomod import ROOT, copy_module, rulec, write_module
 from support.procs import free_port, get, service
 from support.shop import shop_running
 
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.spans import Span
 
 pytestmark = pytest.mark.e2e
 

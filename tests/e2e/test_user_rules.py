@@ -14,8 +14,8 @@ import pytest
 from support.gomod import go, rulec, snapshot, write_module
 from support.telemetry import Run
 
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.spans import Span
 
 pytestmark = pytest.mark.e2e
 

@@ -40,15 +40,15 @@ from pathlib import Path
 
 import pytest
 
-from compiler import gorelease
-from compiler.golist import Build, go_env, go_list
-from compiler.graph import RuleGraph
-from compiler.plan import PackagePlan
-from compiler.planner import write_plan
-from compiler.resolve import resolve
-from compiler.rewrite.rewriter import rewrite_file
-from ruledsl.model import RUNTIME_MODULE, Plugin
-from ruledsl.parser import parse_text
+from rulec.compiler import gorelease
+from rulec.compiler.golist import Build, go_env, go_list
+from rulec.compiler.graph import RuleGraph
+from rulec.compiler.plan import PackagePlan
+from rulec.compiler.planner import write_plan
+from rulec.compiler.resolve import resolve
+from rulec.compiler.rewrite.rewriter import rewrite_file
+from rulec.ruledsl.model import RUNTIME_MODULE, Plugin
+from rulec.ruledsl.parser import parse_text
 
 CASES = Path(__file__).resolve().parent
 RUNTIME_DIR = CASES.parent.parent / "runtime-go"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler.gosource import one_line
-from compiler.plan import FuncEdit, HookCall
-from compiler.rewrite.rewriter import rewrite_file
+from rulec.compiler.gosource import one_line
+from rulec.compiler.plan import FuncEdit, HookCall
+from rulec.compiler.rewrite.rewriter import rewrite_file
 
 
 def _at(line: int, col: int) -> str:

@@ -3,8 +3,8 @@ and cgo's output) keeps that mapping when advice is added."""
 
 from __future__ import annotations
 
-from compiler.plan import FuncEdit, HookCall
-from compiler.rewrite.rewriter import rewrite_file
+from rulec.compiler.plan import FuncEdit, HookCall
+from rulec.compiler.rewrite.rewriter import rewrite_file
 
 EDITS = (FuncEdit(None, "main", (HookCall("lifecycle.main_return", after="__rulec_after"),)),)
 

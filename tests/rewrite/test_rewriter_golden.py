@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler import gosource
-from compiler.plan import FuncEdit, PackagePlan
-from compiler.rewrite.rewriter import RewriteError, rewrite_file
+from rulec.compiler import gosource
+from rulec.compiler.plan import FuncEdit, PackagePlan
+from rulec.compiler.rewrite.rewriter import RewriteError, rewrite_file
 
 CASES = Path(__file__).resolve().parent / "cases"
 DISPLAY = "input.go"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.plan import FieldEdit, FuncEdit
-from compiler.rewrite.rewriter import RewriteError, rewrite_file
+from rulec.compiler.plan import FieldEdit, FuncEdit
+from rulec.compiler.rewrite.rewriter import RewriteError, rewrite_file
 
 SOURCE = b"""package main
 

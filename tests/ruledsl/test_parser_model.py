@@ -6,10 +6,10 @@ import hashlib
 import textwrap
 from pathlib import Path
 
-from ruledsl.diagnostics import Diagnostic, Pos
-from ruledsl.load import BUILTIN_RULES, parse_all
-from ruledsl.model import MAIN_PACKAGE, FuncTarget
-from ruledsl.parser import parse_file, parse_text
+from rulec.ruledsl.diagnostics import Diagnostic, Pos
+from rulec.ruledsl.load import BUILTIN_RULES, parse_all
+from rulec.ruledsl.model import MAIN_PACKAGE, FuncTarget
+from rulec.ruledsl.parser import parse_file, parse_text
 
 SAMPLE = textwrap.dedent(
     """\

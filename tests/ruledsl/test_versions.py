@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ruledsl.versions import VersionError, VersionRange, version_key
+from rulec.ruledsl.versions import VersionError, VersionRange, version_key
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from view.metrics import MetricPoint
+from rulec.view.metrics import MetricPoint
 
 
 def latest(points: list[MetricPoint], name: str, pid: int) -> dict[tuple, MetricPoint]:

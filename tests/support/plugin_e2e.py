@@ -81,13 +81,13 @@ from typing import Any
 
 import pytest
 
+from rulec.view.metrics import MetricPoint
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.spans import Span
 from support.gomod import build_app
 from support.procs import free_port, get, service
 from support.services import Server
 from support.telemetry import Run
-from view.metrics import MetricPoint
-from view.receiver import OtlpReceiver
-from view.spans import Span
 
 
 def host_port(server: Server) -> str:

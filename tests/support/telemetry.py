@@ -9,9 +9,9 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from view.metrics import MetricPoint
-from view.receiver import OtlpReceiver
-from view.spans import Span
+from rulec.view.metrics import MetricPoint
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.spans import Span
 
 
 @dataclass

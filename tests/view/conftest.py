@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 
 @pytest.fixture

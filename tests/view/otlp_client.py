@@ -10,7 +10,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 from opentelemetry.proto.common.v1.common_pb2 import KeyValue
 from opentelemetry.proto.metrics.v1.metrics_pb2 import AggregationTemporality
 
-from view.receiver import OtlpReceiver
+from rulec.view.receiver import OtlpReceiver
 
 
 def kv(key: str, value: object) -> KeyValue:

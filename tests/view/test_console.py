@@ -17,7 +17,7 @@ from otlp_client import kv
 from support.viewproc import View, rulec_view
 from traffic import export_request, shop_traffic
 
-from view.static import missing_vendor
+from rulec.view.static import missing_vendor
 
 pytestmark = pytest.mark.e2e
 pytest.importorskip("playwright.sync_api")

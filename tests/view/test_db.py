@@ -15,14 +15,14 @@ from opentelemetry.proto.collector.trace.v1 import trace_service_pb2_grpc
 from otlp_client import TIME_NS, kv, make_metrics_request, post
 from traffic import Spec, export_request, p99, shop_traffic
 
-from view import queries
-from view.app import ViewApp
-from view.db import ViewDb
-from view.receiver import OtlpReceiver
-from view.rows import normalise_statement
-from view.rpc_status import UNAVAILABLE, Status
-from view.spans import Span
-from view.store import Stores
+from rulec.view import queries
+from rulec.view.app import ViewApp
+from rulec.view.db import ViewDb
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.rows import normalise_statement
+from rulec.view.rpc_status import UNAVAILABLE, Status
+from rulec.view.spans import Span
+from rulec.view.store import Stores
 
 TRAFFIC = shop_traffic(40)
 # Wide enough for every span, narrow enough to rule out the epoch.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from view.duration import parse_duration
+from rulec.view.duration import parse_duration
 
 
 @pytest.mark.parametrize(

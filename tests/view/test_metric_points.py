@@ -7,7 +7,7 @@ from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
 )
 from otlp_client import START_NS, TIME_NS, kv, make_metrics_request
 
-from view.metrics import MetricPoint, format_metric_summary, points_from_request
+from rulec.view.metrics import MetricPoint, format_metric_summary, points_from_request
 
 RESOURCE = {"service.name": "backend", "service.version": "1.2.3"}
 

@@ -20,9 +20,9 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 )
 from otlp_client import EXEMPLAR_SPAN_ID, EXEMPLAR_TRACE_ID, make_metrics_request, post
 
-from view.metrics import points_from_request
-from view.receiver import OtlpReceiver
-from view.rpc_status import Status
+from rulec.view.metrics import points_from_request
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.rpc_status import Status
 
 METRICS = "/v1/metrics"
 EXPECTED = points_from_request(make_metrics_request())

@@ -23,8 +23,8 @@ from opentelemetry.proto.trace.v1.trace_pb2 import Span as PbSpan
 from opentelemetry.proto.trace.v1.trace_pb2 import Status as PbStatus
 from otlp_client import kv, make_metrics_request, post
 
-from view.receiver import OtlpReceiver
-from view.rpc_status import Status
+from rulec.view.receiver import OtlpReceiver
+from rulec.view.rpc_status import Status
 
 TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -253,7 +253,7 @@ def test_receive_command_prints_trees_and_metrics_when_idle() -> None:
     command = [
         sys.executable,
         "-m",
-        "view",
+        "rulec.view",
         "receive",
         "--http-port",
         "0",

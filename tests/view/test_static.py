@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from view import static
+from rulec.view import static
 
 
 def test_console_files_are_served_with_their_types() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from view.spans import Span
-from view.tree import format_trace_trees
+from rulec.view.spans import Span
+from rulec.view.tree import format_trace_trees
 
 T1 = "11111111111111111111111111111111"
 T2 = "22222222222222222222222222222222"
