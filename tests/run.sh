@@ -9,7 +9,7 @@ export GOFLAGS="${GOFLAGS:--buildvcs=false}"
 # One Go build cache for every test: a cold build of the OTel SDK takes minutes.
 export GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
 
-source install.sh test  # into .venv/ (or the active virtual environment)
+RULEC_EXTRAS=test source install.sh  # into .venv/ (or the active virtual environment)
 # The real servers plugin tests talk to (Debian packages; started by the tests).
 bash tests/services/install.sh
 # The console's chart and graph libraries, from the pinned npm packages.
