@@ -79,21 +79,20 @@ def _go_json_in(args: list[str], cwd: str, env: dict[str, str] | None = None) ->
 
 def release_roots(plugin: Plugin) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
     """The oldest and newest release of the plugin's module inside its range,
-    downloaded into the module cache: [(version, directory)]."""
+    downloaded into the module cache: [(version, directory)]. The oldest is
+    the range's lower bound where it names one (a proxy may list only some
+    releases), the newest the newest listed, or the rule's `tested` release
+    where the proxy lists none."""
     assert plugin.module is not None
     try:
-        (listing,) = _go_json(["list", "-m", "-versions", "-json", plugin.module])
-        tagged = listing.get("Versions") or []
-        inside = sorted((v for v in tagged if "-" not in v and plugin.versions.contains(v)), key=version_key)
-        if not tagged:
-            # A module with no tagged release: its range runs over commits,
-            # from the lower bound's to the newest (@latest).
-            (latest,) = _go_json(["list", "-m", "-json", f"{plugin.module}@latest"])
-            inside = [v for v in (plugin.versions.lower_bound(), latest["Version"]) if v and plugin.versions.contains(v)]
+        inside = sorted({*(v for v in _listed(plugin) if plugin.versions.contains(v)), *filter(None, [plugin.tested])}, key=version_key)
         if not inside:
             why = f"no release of {plugin.module} is inside {plugin.versions}"
             return [], [Diagnostic(plugin.target_pos, "no-release", why)]
-        wanted = sorted({inside[0], inside[-1]}, key=version_key)
+        lower = plugin.versions.lower_bound()
+        oldest = [lower] if lower and plugin.versions.contains(lower) else inside[:1]
+        newest = inside[-1:]
+        wanted = sorted({*oldest, *newest}, key=version_key)
         downloads = _go_json(["mod", "download", "-json", *(f"{plugin.module}@{v}" for v in wanted)])
     except (GoListError, VersionError, ValueError) as e:
         return [], [Diagnostic(plugin.target_pos, "no-release", f"cannot fetch releases of {plugin.module}: {e}")]
@@ -104,6 +103,25 @@ def release_roots(plugin: Plugin) -> tuple[list[tuple[str, Path]], list[Diagnost
         else:
             roots.append((d["Version"], Path(d["Dir"])))
     return roots, diags
+
+
+def _listed(plugin: Plugin) -> list[str]:
+    """The module's releases the proxy lists, oldest first; none where it
+    lists none or refuses to and the rule names the release it was tested with."""
+    assert plugin.module is not None
+    try:
+        (listing,) = _go_json(["list", "-m", "-versions", "-json", plugin.module])
+        tagged = listing.get("Versions") or []
+        if tagged:
+            return sorted((v for v in tagged if "-" not in v), key=version_key)
+        # A module with no tagged release: its range runs over commits, from
+        # the lower bound's to the newest (@latest).
+        (latest,) = _go_json(["list", "-m", "-json", f"{plugin.module}@latest"])
+        return [latest["Version"]]
+    except GoListError:
+        if plugin.tested:
+            return []
+        raise
 
 
 _TOOLCHAIN = "golang.org/toolchain"
@@ -212,7 +230,9 @@ def check_sources(plugins: list[Plugin], releases: bool = False, cwd: str | None
     log = ConflictLog()
     out: list[Diagnostic] = []
     go_releases: list[tuple[str, Path]] = []
-    if releases:
+    # The Go releases (three toolchains) only where a rule targets the standard
+    # library; the goroutine-context edit is checked with them.
+    if releases and any(p.module is None for p in plugins):
         go_releases, diags = go_release_roots()
         out += diags + _runtime_edit(go_releases)
     for plugin in plugins:

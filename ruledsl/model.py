@@ -172,6 +172,8 @@ class Plugin:
     pos: Pos
     target_pos: Pos
     digest: str  # sha256 of the file's text, for cache keys
+    # The newest release tested: `check --releases` falls back to it where the proxy lists no versions.
+    tested: str | None = None
 
     @property
     def target_label(self) -> str:

@@ -36,6 +36,7 @@ from rulec.ruledsl.model import (
 from rulec.ruledsl.versions import VersionError, VersionRange
 
 GRAMMAR = Path(__file__).with_name("gorule.tx")
+_SEMVER_RELEASE = re.compile(r"^v\d+\.\d+\.\d+(\+incompatible)?$")
 
 
 @cache
@@ -84,6 +85,10 @@ class _Builder:
                 versions = VersionRange.parse(tx.target.range)
             except VersionError as e:
                 self.error(_pos(tx.target, self.file), "version-range", str(e))
+        tested = tx.target.tested or None
+        if tested and not (tx.target.module and _SEMVER_RELEASE.match(tested) and versions.contains(tested)):
+            why = f"tested {tested!r} must be a module release (vX.Y.Z) inside the range {versions}"
+            self.error(_pos(tx.target, self.file), "version-range", why)
 
         rules: list[Rule] = []
         seen: set[str] = set()
@@ -101,6 +106,7 @@ class _Builder:
             file=self.file,
             module=None if tx.target.std else tx.target.module,
             versions=versions,
+            tested=tested,
             rules=tuple(rules),
             pos=_pos(tx, self.file),
             target_pos=_pos(tx.target, self.file),
