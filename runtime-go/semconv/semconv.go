@@ -35,6 +35,7 @@ const (
 	URLFullKey                = attribute.Key("url.full")
 	URLPathKey                = attribute.Key("url.path")
 	URLSchemeKey              = attribute.Key("url.scheme")
+	URLTemplateKey            = attribute.Key("url.template")
 	UserAgentOriginalKey      = attribute.Key("user_agent.original")
 )
 
@@ -60,4 +61,5 @@ func TelemetryDistroVersion(v string) attribute.KeyValue { return TelemetryDistr
 func URLFull(v string) attribute.KeyValue                { return URLFullKey.String(v) }
 func URLPath(v string) attribute.KeyValue                { return URLPathKey.String(v) }
 func URLScheme(v string) attribute.KeyValue              { return URLSchemeKey.String(v) }
+func URLTemplate(v string) attribute.KeyValue            { return URLTemplateKey.String(v) }
 func UserAgentOriginal(v string) attribute.KeyValue      { return UserAgentOriginalKey.String(v) }

@@ -31,7 +31,12 @@ func ClientBefore(t *http.Transport, r **http.Request) any {
 	attrs, method := MethodAttrs(req.Method)
 	attrs = clientAttrs(req, attrs)
 	st.metric = clientMetricAttrs(attrs)
-	ctx, span := core.Start(req.Context(), method, trace.SpanKindClient, attrs...)
+	name := method
+	if t := urlTemplate(req.Context()); t != "" {
+		attrs = append(attrs, semconv.URLTemplate(t))
+		name += " " + t
+	}
+	ctx, span := core.Start(req.Context(), name, trace.SpanKindClient, attrs...)
 	st.span = span
 	out := req.WithContext(ctx)
 	out.Header = req.Header.Clone()
